@@ -1,0 +1,190 @@
+/*
+ * cmd-validate.c - `vnetsim validate MODEL`: load the model, report every
+ * error (exit 2) or print a summary of what it holds (exit 0).
+ */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+
+#include "cmd.h"
+#include "load.h"
+
+typedef struct {
+	guint vnets, subnets, peerings, nsgs, rules, asgs, route_tables, routes, vms, nics;
+} Counts;
+
+static Counts
+count_model(const VsModel *model)
+{
+	Counts counts = {0};
+
+	counts.vnets = model->vnets->len;
+	counts.subnets = model->subnets->len;
+	for (guint i = 0; i < model->vnets->len; i++)
+		counts.peerings += ((VsVnet *)g_ptr_array_index(model->vnets, i))->peerings->len;
+	counts.nsgs = model->nsgs->len;
+	for (guint i = 0; i < model->nsgs->len; i++)
+		counts.rules += ((VsNsg *)g_ptr_array_index(model->nsgs, i))->rules->len;
+	counts.asgs = model->asgs->len;
+	counts.route_tables = model->route_tables->len;
+	for (guint i = 0; i < model->route_tables->len; i++)
+		counts.routes +=
+			((VsRouteTable *)g_ptr_array_index(model->route_tables, i))->routes->len;
+	counts.vms = model->vms->len;
+	counts.nics = model->nics->len;
+	return counts;
+}
+
+static void
+add_diags_json(JsonBuilder *builder, const char *member, const VsDiagList *diags)
+{
+	json_builder_set_member_name(builder, member);
+	json_builder_begin_array(builder);
+	for (guint i = 0; diags != NULL && i < diags->items->len; i++) {
+		const VsDiag *diag = g_ptr_array_index(diags->items, i);
+
+		json_builder_begin_object(builder);
+		json_builder_set_member_name(builder, "severity");
+		json_builder_add_string_value(builder, diag->severity == VS_SEVERITY_ERROR
+							       ? "error"
+							       : "warning");
+		json_builder_set_member_name(builder, "file");
+		json_builder_add_string_value(builder, diag->file);
+		json_builder_set_member_name(builder, "line");
+		json_builder_add_int_value(builder, diag->line);
+		json_builder_set_member_name(builder, "column");
+		json_builder_add_int_value(builder, diag->column);
+		json_builder_set_member_name(builder, "path");
+		json_builder_add_string_value(builder, diag->path);
+		json_builder_set_member_name(builder, "code");
+		json_builder_add_string_value(builder, diag->code);
+		json_builder_set_member_name(builder, "message");
+		json_builder_add_string_value(builder, diag->message);
+		json_builder_end_object(builder);
+	}
+	json_builder_end_array(builder);
+}
+
+static void
+print_json(const char *path, const VsModel *model, const VsDiagList *diags)
+{
+	g_autoptr(JsonBuilder) builder = json_builder_new();
+	g_autoptr(JsonGenerator) generator = json_generator_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree char *text = NULL;
+
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "model");
+	json_builder_add_string_value(builder, path);
+	json_builder_set_member_name(builder, "valid");
+	json_builder_add_boolean_value(builder, model != NULL);
+	if (model != NULL) {
+		Counts counts = count_model(model);
+		const struct {
+			const char *name;
+			guint value;
+		} fields[] = {
+			{"vnets", counts.vnets},
+			{"subnets", counts.subnets},
+			{"peerings", counts.peerings},
+			{"networkSecurityGroups", counts.nsgs},
+			{"securityRules", counts.rules},
+			{"applicationSecurityGroups", counts.asgs},
+			{"routeTables", counts.route_tables},
+			{"routes", counts.routes},
+			{"virtualMachines", counts.vms},
+			{"networkInterfaces", counts.nics},
+		};
+
+		json_builder_set_member_name(builder, "name");
+		json_builder_add_string_value(builder, model->name);
+		json_builder_set_member_name(builder, "counts");
+		json_builder_begin_object(builder);
+		for (gsize i = 0; i < G_N_ELEMENTS(fields); i++) {
+			json_builder_set_member_name(builder, fields[i].name);
+			json_builder_add_int_value(builder, fields[i].value);
+		}
+		json_builder_end_object(builder);
+	}
+	json_builder_set_member_name(builder, "errors");
+	json_builder_add_int_value(builder, diags->errors);
+	json_builder_set_member_name(builder, "warnings");
+	json_builder_add_int_value(builder, diags->warnings);
+	add_diags_json(builder, "diagnostics", diags);
+	json_builder_end_object(builder);
+
+	root = json_builder_get_root(builder);
+	json_generator_set_root(generator, root);
+	json_generator_set_pretty(generator, TRUE);
+	text = json_generator_to_data(generator, NULL);
+	fputs(text, stdout);
+	fputc('\n', stdout);
+}
+
+static void
+print_text(const char *path, const VsModel *model, const VsDiagList *diags)
+{
+	Counts counts = count_model(model);
+
+	vs_cmd_print_diags(stdout, diags);
+	printf("%s: model '%s' is valid\n", path, model->name);
+	printf("  %u VNet%s, %u subnet%s, %u peering%s\n", counts.vnets,
+	       counts.vnets == 1 ? "" : "s", counts.subnets, counts.subnets == 1 ? "" : "s",
+	       counts.peerings, counts.peerings == 1 ? "" : "s");
+	printf("  %u NSG%s with %u security rule%s, %u ASG%s\n", counts.nsgs,
+	       counts.nsgs == 1 ? "" : "s", counts.rules, counts.rules == 1 ? "" : "s",
+	       counts.asgs, counts.asgs == 1 ? "" : "s");
+	printf("  %u route table%s with %u route%s\n", counts.route_tables,
+	       counts.route_tables == 1 ? "" : "s", counts.routes, counts.routes == 1 ? "" : "s");
+	printf("  %u VM%s with %u NIC%s\n", counts.vms, counts.vms == 1 ? "" : "s", counts.nics,
+	       counts.nics == 1 ? "" : "s");
+	if (diags->warnings > 0)
+		printf("  %u warning%s\n", diags->warnings, diags->warnings == 1 ? "" : "s");
+}
+
+int
+vs_cmd_validate(int argc, char **argv)
+{
+	static const char *const formats[] = {"text", "json", NULL};
+	g_autofree char *format_name = NULL;
+	GOptionEntry entries[] = {
+		{"format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
+		 "Output format: text (default) or json", "FORMAT"},
+		G_OPTION_ENTRY_NULL,
+	};
+	g_autoptr(GOptionContext) context = g_option_context_new("MODEL");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(VsDiagList) diags = vs_diag_list_new(0);
+	g_autoptr(VsModel) model = NULL;
+	VsFormat format;
+	const char *path;
+
+	g_option_context_set_summary(context, "Load a model, report every error with "
+					      "FILE:LINE:COL, or print a summary of it.");
+	g_option_context_add_main_entries(context, entries, NULL);
+	g_option_context_set_help_enabled(context, TRUE);
+	if (!g_option_context_parse(context, &argc, &argv, &error))
+		return vs_cmd_usage_error("validate", "%s", error->message);
+	if (!vs_cmd_parse_format("validate", format_name, formats, &format))
+		return VS_EXIT_USAGE;
+	if (argc != 2)
+		return vs_cmd_usage_error("validate", "expected exactly one MODEL file");
+	path = argv[1];
+
+	model = vs_load_file(path, diags, &error);
+	vs_diag_list_sort(diags);
+	if (format == VS_FORMAT_JSON) {
+		if (model == NULL && diags->errors == 0)
+			vs_diag_add(diags, VS_SEVERITY_ERROR, (VsPos){path, 0, 0}, "", "io", "%s",
+				    error->message);
+		print_json(path, model, diags);
+		return model == NULL ? VS_EXIT_USAGE : VS_EXIT_OK;
+	}
+	if (model == NULL) {
+		vs_cmd_report_load_failure(path, diags, error);
+		return VS_EXIT_USAGE;
+	}
+	print_text(path, model, diags);
+	return VS_EXIT_OK;
+}

@@ -1,0 +1,107 @@
+/*
+ * main.c - vnetsim's entry point: picks the subcommand and runs it.
+ *
+ *   vnetsim COMMAND MODEL [options]
+ *   vnetsim help [COMMAND]
+ *   vnetsim --version
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static int cmd_help(int argc, char **argv);
+
+const VsCmd vs_commands[] = {
+	{"validate", vs_cmd_validate, "MODEL [--format text|json]",
+	 "load a model, report every error with FILE:LINE:COL, print a summary"},
+	{"help", cmd_help, "[COMMAND]", "describe the commands"},
+	{NULL, NULL, NULL, NULL},
+};
+
+const VsCmd *
+vs_cmd_find(const char *name)
+{
+	for (const VsCmd *cmd = vs_commands; cmd->name != NULL; cmd++)
+		if (strcmp(cmd->name, name) == 0)
+			return cmd;
+	return NULL;
+}
+
+static void
+print_overview(FILE *out)
+{
+	fputs("usage: vnetsim COMMAND MODEL [options]\n"
+	      "\n"
+	      "Answers whether one VM of an Azure-style virtual network can reach another,\n"
+	      "and which rule or route stops it, offline, from a YAML model.\n"
+	      "\n"
+	      "commands:\n",
+	      out);
+	for (const VsCmd *cmd = vs_commands; cmd->name != NULL; cmd++)
+		fprintf(out, "  %-9s %s\n", cmd->name, cmd->summary);
+	fputs("\n'vnetsim help COMMAND' or 'vnetsim COMMAND --help' for a command's options;\n"
+	      "man vnetsim(1) and vnetsim-model(5) for the whole story.\n",
+	      out);
+}
+
+static int
+cmd_help(int argc, char **argv)
+{
+	const VsCmd *cmd;
+
+	if (argc < 2) {
+		print_overview(stdout);
+		return VS_EXIT_OK;
+	}
+	cmd = vs_cmd_find(argv[1]);
+	if (cmd == NULL || cmd->run == cmd_help) {
+		if (cmd == NULL)
+			return vs_cmd_usage_error("help", "unknown command '%s'", argv[1]);
+		printf("usage: vnetsim help [COMMAND]\n");
+		return VS_EXIT_OK;
+	}
+	{
+		g_autofree char *name = g_strdup(cmd->name);
+		g_autofree char *flag = g_strdup("--help");
+		char *help_argv[] = {name, flag, NULL};
+
+		return cmd->run(2, help_argv);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	const VsCmd *cmd;
+
+	setlocale(LC_ALL, "");
+	if (argc < 2) {
+		print_overview(stderr);
+		return VS_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		return VS_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_overview(stdout);
+		return VS_EXIT_OK;
+	}
+	cmd = vs_cmd_find(argv[1]);
+	if (cmd == NULL) {
+		fprintf(stderr, "vnetsim: unknown command '%s'\n\n", argv[1]);
+		print_overview(stderr);
+		return VS_EXIT_USAGE;
+	}
+	{
+		/* GOption's --help and errors then say "vnetsim check", not "check" */
+		g_autofree char *prgname = g_strdup_printf("vnetsim %s", cmd->name);
+
+		g_set_prgname(prgname);
+		return cmd->run(argc - 1, argv + 1);
+	}
+}

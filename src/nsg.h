@@ -1,0 +1,85 @@
+/*
+ * nsg.h - the security rules engine: which rule decides a packet at a NIC.
+ *
+ * Evaluation follows Azure (see nsg.c's opening essay): the rules of one
+ * direction in priority order, first match wins, the six default rules always
+ * present; at a NIC the subnet NSG and the NIC NSG are combined (inbound:
+ * subnet then NIC; outbound: NIC then subnet; a deny ends evaluation; a level
+ * without an NSG allows everything).  Service tags are expanded per NIC
+ * subnet, because VirtualNetwork depends on the subnet's VNet, its connected
+ * peers and its route table.
+ *
+ * Engines never print: results are values that name the deciding rule.
+ */
+#ifndef VS_NSG_H
+#define VS_NSG_H
+
+#include <glib.h>
+
+#include "addr.h"
+#include "model.h"
+
+/* The 5-tuple a rule is matched against.  For ICMP/ESP/AH the ports are ignored. */
+typedef struct {
+	VsIp4 source;
+	VsIp4 destination;
+	VsProtocol protocol; /* never VS_PROTO_ANY */
+	guint16 source_port;
+	guint16 destination_port;
+} VsPacket;
+
+/*
+ * Compiled address sets of the service tags as seen from each subnet, built
+ * once per model.  Owns its arrays; borrows the model.
+ */
+typedef struct VsTagIndex VsTagIndex;
+
+VsTagIndex *vs_tag_index_new(const VsModel *model);
+void vs_tag_index_free(VsTagIndex *index);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsTagIndex, vs_tag_index_free)
+
+/*
+ * The address set of a tag as sorted, disjoint, maximal prefixes (a new
+ * GArray of VsPrefix, owned by the caller).  subnet is the subnet whose NIC is
+ * being evaluated (it matters for VirtualNetwork only; may be NULL for the
+ * other tags).
+ */
+GArray *vs_tag_expand(const VsTagIndex *index, VsTagKind tag, const VsServiceTag *user_tag,
+		      const VsSubnet *subnet);
+gboolean vs_tag_contains(const VsTagIndex *index, VsTagKind tag, const VsServiceTag *user_tag,
+			 const VsSubnet *subnet, VsIp4 ip);
+
+/* Why a rule did not match: the first of the five fields that failed, for --explain. */
+typedef enum {
+	VS_RULE_MATCHED = 0,
+	VS_RULE_MISS_PROTOCOL,
+	VS_RULE_MISS_SOURCE_ADDRESS,
+	VS_RULE_MISS_SOURCE_PORT,
+	VS_RULE_MISS_DESTINATION_ADDRESS,
+	VS_RULE_MISS_DESTINATION_PORT,
+} VsRuleMatch;
+
+VsRuleMatch vs_rule_match(const VsTagIndex *index, const VsRule *rule, const VsSubnet *subnet,
+			  const VsPacket *packet);
+
+/* The first rule of nsg in direction that matches packet; never NULL (defaults match all). */
+const VsRule *vs_nsg_first_match(const VsTagIndex *index, const VsNsg *nsg,
+				 VsDirection direction, const VsSubnet *subnet,
+				 const VsPacket *packet);
+
+/* The outcome at one NIC, subnet NSG and NIC NSG combined. */
+typedef struct {
+	VsAccess access;
+	const VsRule *rule; /* the deciding rule: the deny, else the allow of the last NSG
+			       evaluated; NULL when neither level has an NSG */
+} VsNsgVerdict;
+
+VsNsgVerdict vs_nsg_evaluate_nic(const VsTagIndex *index, const VsNic *nic, VsDirection direction,
+				 const VsPacket *packet);
+
+/* "UserRule_NAME" / "DefaultRule_NAME" (owned), as connection troubleshoot names rules. */
+char *vs_rule_display_name(const VsRule *rule);
+/* "securityRules/NAME" / "defaultSecurityRules/NAME" (owned), as IP flow verify does. */
+char *vs_rule_flow_name(const VsRule *rule);
+
+#endif

@@ -1,0 +1,20 @@
+/*
+ * suites.h - every Check suite of the unit test runner.  To add one: declare
+ * its constructor here and list it in VS_TEST_SUITES.
+ */
+#ifndef VS_SUITES_H
+#define VS_SUITES_H
+
+#include <check.h>
+
+/* Where the source tree is, for tests that read models/ and tests/data/. */
+#ifndef VS_TOP_SRCDIR
+#define VS_TOP_SRCDIR "."
+#endif
+
+Suite *addr_suite(void);
+Suite *model_suite(void);
+
+#define VS_TEST_SUITES addr_suite, model_suite,
+
+#endif
