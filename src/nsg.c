@@ -1,0 +1,2 @@
+/* nsg.c - to be written (issue 3). */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* render-json.c - to be written (issue 3). */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* render-text.c - to be written (issue 3). */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* route.c - to be written (issue 3). */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* trace.c - to be written (issue 3). */
+#include "config.h"

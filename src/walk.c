@@ -1,0 +1,2 @@
+/* walk.c - to be written (issue 3). */
+#include "config.h"

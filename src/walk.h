@@ -1,0 +1,41 @@
+/*
+ * walk.h - the hop-by-hop walk of one connection, from a source NIC to a
+ * destination address: outbound NSGs, the route, the next hop (appliance,
+ * destination NIC, internet, gateway or drop), inbound NSGs, and so on, until
+ * the packet arrives, is dropped by a route, or loops.  See walk.c's essay.
+ */
+#ifndef VS_WALK_H
+#define VS_WALK_H
+
+#include <glib.h>
+
+#include "model.h"
+#include "nsg.h"
+#include "route.h"
+#include "trace.h"
+
+/* Everything compiled once per model that the walk consults; borrows the model. */
+typedef struct {
+	const VsModel *model;
+	VsTagIndex *tags;
+	VsRouteIndex *routes;
+} VsEngine;
+
+VsEngine *vs_engine_new(const VsModel *model);
+void vs_engine_free(VsEngine *engine);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsEngine, vs_engine_free)
+
+typedef struct {
+	const VsNic *source;
+	VsIp4 destination;
+	const char *destination_text; /* as the user wrote it, for the trace; may be NULL */
+	VsProtocol protocol;          /* Tcp, Udp or Icmp */
+	guint16 source_port;
+	guint16 destination_port;
+} VsQuery;
+
+/* Walks the query's path; never NULL.  The trace's verdict ignores probes and latency
+ * (latency.c adds those). */
+VsTrace *vs_walk(const VsEngine *engine, const VsQuery *query);
+
+#endif
