@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK(vs-addr-error-quark, vs_addr_error)
+G_DEFINE_QUARK(vs_addr_error_quark, vs_addr_error)
 
 /* Parses a decimal number of at most max_digits digits, no sign, no leading zero. */
 static gboolean
@@ -77,8 +77,8 @@ vs_ip4_parse(const char *text, VsIp4 *out, GError **error)
 char *
 vs_ip4_format(VsIp4 ip, char buf[16])
 {
-	g_snprintf(buf, 16, "%u.%u.%u.%u", (ip >> 24) & 0xff, (ip >> 16) & 0xff,
-		   (ip >> 8) & 0xff, ip & 0xff);
+	g_snprintf(buf, 16, "%u.%u.%u.%u", (ip >> 24) & 0xff, (ip >> 16) & 0xff, (ip >> 8) & 0xff,
+		   ip & 0xff);
 	return buf;
 }
 
@@ -120,8 +120,8 @@ vs_prefix_parse(const char *text, VsPrefix *out, GError **error)
 		VsPrefix fixed = {ip & vs_prefix_mask((guint8)len), (guint8)len};
 
 		g_set_error(error, VS_ADDR_ERROR, VS_ADDR_ERROR_HOST_BITS,
-			    "'%s' has host bits set; expected a network address such as %s",
-			    text, vs_prefix_format(fixed, buf));
+			    "'%s' has host bits set; expected a network address such as %s", text,
+			    vs_prefix_format(fixed, buf));
 		return FALSE;
 	}
 	out->addr = ip;
@@ -209,9 +209,9 @@ static const struct {
 	const char *name;
 	VsProtocol proto;
 } protocol_names[] = {
-	{"*", VS_PROTO_ANY},     {"Any", VS_PROTO_ANY},   {"All", VS_PROTO_ANY},
-	{"Tcp", VS_PROTO_TCP},   {"Udp", VS_PROTO_UDP},   {"Icmp", VS_PROTO_ICMP},
-	{"Esp", VS_PROTO_ESP},   {"Ah", VS_PROTO_AH},
+	{"*", VS_PROTO_ANY},   {"Any", VS_PROTO_ANY}, {"All", VS_PROTO_ANY},
+	{"Tcp", VS_PROTO_TCP}, {"Udp", VS_PROTO_UDP}, {"Icmp", VS_PROTO_ICMP},
+	{"Esp", VS_PROTO_ESP}, {"Ah", VS_PROTO_AH},
 };
 
 gboolean

@@ -14,8 +14,8 @@ static const struct {
 	const char *name;
 	VsFormat format;
 } format_names[] = {
-	{"text", VS_FORMAT_TEXT}, {"json", VS_FORMAT_JSON},   {"dot", VS_FORMAT_DOT},
-	{"csv", VS_FORMAT_CSV},   {"tap", VS_FORMAT_TAP},     {"junit", VS_FORMAT_JUNIT},
+	{"text", VS_FORMAT_TEXT},   {"json", VS_FORMAT_JSON}, {"dot", VS_FORMAT_DOT},
+	{"csv", VS_FORMAT_CSV},     {"tap", VS_FORMAT_TAP},   {"junit", VS_FORMAT_JUNIT},
 	{"sarif", VS_FORMAT_SARIF},
 };
 

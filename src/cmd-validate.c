@@ -46,9 +46,8 @@ add_diags_json(JsonBuilder *builder, const char *member, const VsDiagList *diags
 
 		json_builder_begin_object(builder);
 		json_builder_set_member_name(builder, "severity");
-		json_builder_add_string_value(builder, diag->severity == VS_SEVERITY_ERROR
-							       ? "error"
-							       : "warning");
+		json_builder_add_string_value(
+			builder, diag->severity == VS_SEVERITY_ERROR ? "error" : "warning");
 		json_builder_set_member_name(builder, "file");
 		json_builder_add_string_value(builder, diag->file);
 		json_builder_set_member_name(builder, "line");
@@ -133,8 +132,8 @@ print_text(const char *path, const VsModel *model, const VsDiagList *diags)
 	       counts.vnets == 1 ? "" : "s", counts.subnets, counts.subnets == 1 ? "" : "s",
 	       counts.peerings, counts.peerings == 1 ? "" : "s");
 	printf("  %u NSG%s with %u security rule%s, %u ASG%s\n", counts.nsgs,
-	       counts.nsgs == 1 ? "" : "s", counts.rules, counts.rules == 1 ? "" : "s",
-	       counts.asgs, counts.asgs == 1 ? "" : "s");
+	       counts.nsgs == 1 ? "" : "s", counts.rules, counts.rules == 1 ? "" : "s", counts.asgs,
+	       counts.asgs == 1 ? "" : "s");
 	printf("  %u route table%s with %u route%s\n", counts.route_tables,
 	       counts.route_tables == 1 ? "" : "s", counts.routes, counts.routes == 1 ? "" : "s");
 	printf("  %u VM%s with %u NIC%s\n", counts.vms, counts.vms == 1 ? "" : "s", counts.nics,

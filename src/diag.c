@@ -37,8 +37,8 @@ vs_diag_list_free(VsDiagList *list)
 }
 
 void
-vs_diag_addv(VsDiagList *list, VsSeverity severity, VsPos pos, const char *path,
-	     const char *code, const char *format, va_list args)
+vs_diag_addv(VsDiagList *list, VsSeverity severity, VsPos pos, const char *path, const char *code,
+	     const char *format, va_list args)
 {
 	VsDiag *diag;
 

@@ -3,7 +3,7 @@
 
 #include "load.h"
 
-G_DEFINE_QUARK(vs-load-error-quark, vs_load_error)
+G_DEFINE_QUARK(vs_load_error_quark, vs_load_error)
 
 VsModel *
 vs_load_data(const char *data, gsize length, const char *name, VsDiagList *diags, GError **error)

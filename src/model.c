@@ -557,8 +557,7 @@ vs_model_add_asg(VsModel *model, VsAsg *asg)
 gboolean
 vs_model_add_service_tag(VsModel *model, VsServiceTag *tag)
 {
-	return add_named(model->service_tag_by_name, tag->name, model->service_tags, tag,
-			 &tag->id);
+	return add_named(model->service_tag_by_name, tag->name, model->service_tags, tag, &tag->id);
 }
 
 gboolean
@@ -767,7 +766,8 @@ vs_model_finish(VsModel *model, VsDiagList *diags)
 
 			ok = FALSE;
 			if (diags != NULL)
-				vs_diag_add(diags, VS_SEVERITY_ERROR, nic->pos, "", "duplicate-address",
+				vs_diag_add(diags, VS_SEVERITY_ERROR, nic->pos, "",
+					    "duplicate-address",
 					    "NIC '%s' has address %s, already used by NIC '%s' at "
 					    "%s:%u:%u; expected a unique private address",
 					    nic->name, vs_ip4_format(nic->private_ip, ip),
@@ -931,10 +931,9 @@ vs_nsg_resource_id(const VsModel *model, const VsNsg *nsg)
 char *
 vs_rule_resource_id(const VsModel *model, const VsRule *rule)
 {
-	g_autofree char *resource =
-		g_strdup_printf("%s/%s/%s", rule->nsg->name,
-				rule->is_default ? "defaultSecurityRules" : "securityRules",
-				rule->name);
+	g_autofree char *resource = g_strdup_printf(
+		"%s/%s/%s", rule->nsg->name,
+		rule->is_default ? "defaultSecurityRules" : "securityRules", rule->name);
 
 	return vs_model_resource_id(model, "Microsoft.Network/networkSecurityGroups", resource);
 }

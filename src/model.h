@@ -242,11 +242,11 @@ struct VsNic {
 struct VsVm {
 	guint id;
 	char *name;
-	GPtrArray *nics; /* VsNic*, borrowed (owned by the model), file order */
-	gboolean network_watcher_agent; /* default TRUE */
-	guint cpu_percent;              /* default 10 */
-	guint memory_percent;           /* default 20 */
-	GArray *listening_ports;        /* VsPortRange; NULL = every port answers */
+	GPtrArray *nics;                 /* VsNic*, borrowed (owned by the model), file order */
+	gboolean network_watcher_agent;  /* default TRUE */
+	guint cpu_percent;               /* default 10 */
+	guint memory_percent;            /* default 20 */
+	GArray *listening_ports;         /* VsPortRange; NULL = every port answers */
 	VsGuestFirewall *guest_firewall; /* owned; NULL = allows everything */
 	VsPos pos;
 };

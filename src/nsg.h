@@ -63,9 +63,8 @@ VsRuleMatch vs_rule_match(const VsTagIndex *index, const VsRule *rule, const VsS
 			  const VsPacket *packet);
 
 /* The first rule of nsg in direction that matches packet; never NULL (defaults match all). */
-const VsRule *vs_nsg_first_match(const VsTagIndex *index, const VsNsg *nsg,
-				 VsDirection direction, const VsSubnet *subnet,
-				 const VsPacket *packet);
+const VsRule *vs_nsg_first_match(const VsTagIndex *index, const VsNsg *nsg, VsDirection direction,
+				 const VsSubnet *subnet, const VsPacket *packet);
 
 /* The outcome at one NIC, subnet NSG and NIC NSG combined. */
 typedef struct {

@@ -55,7 +55,7 @@ typedef enum {
 
 const char *vs_issue_origin_name(VsIssueOrigin origin);       /* Inbound / Outbound / Local */
 const char *vs_issue_severity_name(VsIssueSeverity severity); /* Error / Warning */
-const char *vs_issue_type_name(VsIssueType type); /* "NetworkSecurityRule", ... */
+const char *vs_issue_type_name(VsIssueType type);             /* "NetworkSecurityRule", ... */
 
 typedef struct {
 	char *key;
