@@ -14,7 +14,9 @@
 
 Suite *addr_suite(void);
 Suite *model_suite(void);
+Suite *resolve_suite(void);
+Suite *firewall_suite(void);
 
-#define VS_TEST_SUITES addr_suite, model_suite,
+#define VS_TEST_SUITES addr_suite, model_suite, resolve_suite, firewall_suite,
 
 #endif
