@@ -14,7 +14,8 @@
 
 Suite *addr_suite(void);
 Suite *model_suite(void);
+Suite *load_suite(void);
 
-#define VS_TEST_SUITES addr_suite, model_suite,
+#define VS_TEST_SUITES addr_suite, model_suite, load_suite,
 
 #endif
