@@ -41,7 +41,9 @@
 #include "load-private.h"
 #include "ycur.h"
 
-G_DEFINE_QUARK(vs - load - error - quark, vs_load_error)
+/* clang-format off: the quark's name is stringified as written */
+G_DEFINE_QUARK(vs-load-error-quark, vs_load_error)
+/* clang-format on */
 
 /* Limits, documented in vnetsim-model(5). */
 #define VS_LOAD_MAX_FILE_SIZE (64u * 1024 * 1024) /* bytes per file, and in all files */

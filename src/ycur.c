@@ -27,7 +27,9 @@
 #include <string.h>
 #include <yaml.h>
 
-G_DEFINE_QUARK(vs - ycur - error - quark, vs_ycur_error)
+/* clang-format off: the quark's name is stringified as written */
+G_DEFINE_QUARK(vs-ycur-error-quark, vs_ycur_error)
+/* clang-format on */
 
 typedef struct {
 	VsYcurKind kind;
