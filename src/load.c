@@ -41,7 +41,8 @@
 #include "load-private.h"
 #include "ycur.h"
 
-/* clang-format off: the quark's name is stringified as written */
+/* the quark name is stringified as written: keep it unformatted */
+/* clang-format off */
 G_DEFINE_QUARK(vs-load-error-quark, vs_load_error)
 /* clang-format on */
 

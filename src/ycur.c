@@ -27,7 +27,8 @@
 #include <string.h>
 #include <yaml.h>
 
-/* clang-format off: the quark's name is stringified as written */
+/* the quark name is stringified as written: keep it unformatted */
+/* clang-format off */
 G_DEFINE_QUARK(vs-ycur-error-quark, vs_ycur_error)
 /* clang-format on */
 
