@@ -14,9 +14,10 @@
 
 Suite *addr_suite(void);
 Suite *model_suite(void);
+Suite *load_suite(void);
 Suite *resolve_suite(void);
 Suite *firewall_suite(void);
 
-#define VS_TEST_SUITES addr_suite, model_suite, resolve_suite, firewall_suite,
+#define VS_TEST_SUITES addr_suite, model_suite, load_suite, resolve_suite, firewall_suite,
 
 #endif
