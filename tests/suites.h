@@ -14,7 +14,8 @@
 
 Suite *addr_suite(void);
 Suite *model_suite(void);
+Suite *nsg_suite(void);
 
-#define VS_TEST_SUITES addr_suite, model_suite,
+#define VS_TEST_SUITES addr_suite, model_suite, nsg_suite,
 
 #endif
