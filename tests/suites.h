@@ -16,8 +16,9 @@ Suite *addr_suite(void);
 Suite *model_suite(void);
 Suite *nsg_suite(void);
 Suite *route_suite(void);
+Suite *walk_suite(void);
 Suite *render_suite(void);
 
-#define VS_TEST_SUITES addr_suite, model_suite, nsg_suite, route_suite, render_suite,
+#define VS_TEST_SUITES addr_suite, model_suite, nsg_suite, route_suite, walk_suite, render_suite,
 
 #endif
