@@ -299,9 +299,13 @@ vs_render_check_text(GString *out, const VsTrace *trace, gboolean explain)
 				       (int)address_width, vs_ip4_format(hop->address, ip), name);
 		trim_line_end(out);
 		g_string_append_c(out, '\n');
-		for (guint j = 0; explain && j < hop->explain->len; j++)
-			g_string_append_printf(out, "%s- %s\n", indent->str,
-					       (const char *)g_ptr_array_index(hop->explain, j));
+		for (guint j = 0; explain && j < hop->explain->len; j++) {
+			const char *line = g_ptr_array_index(hop->explain, j);
+
+			/* a line the walk indents continues the one above: no new bullet */
+			g_string_append_printf(out, "%s%s%s\n", indent->str,
+					       line[0] == ' ' ? "  " : "- ", line);
+		}
 		for (guint j = 0; j < hop->issues->len; j++) {
 			const VsIssue *issue = g_ptr_array_index(hop->issues, j);
 

@@ -157,7 +157,8 @@ blocked_at_db(const Lab *lab)
 	issue->rule = lab->deny_sql;
 	issue->detail = g_strdup("nsg-db denies Tcp from 10.1.0.0/16 to port 1433.");
 	g_ptr_array_add(db->issues, issue);
-	g_ptr_array_add(db->explain, g_strdup("inbound NSG nsg-db: deny-sql matches"));
+	g_ptr_array_add(db->explain, g_strdup("NSG nsg-db, inbound rules in priority order:"));
+	g_ptr_array_add(db->explain, g_strdup("  deny-sql (priority 200): matched, denied."));
 	trace->reachable = FALSE;
 	trace->probes_failed = 30;
 	trace->has_latency = FALSE;
@@ -491,7 +492,8 @@ START_TEST(test_check_text_blocked_inbound)
 		       "     Warning, Local, CPU: CpuPercent=95\n"
 		       "  2  VirtualAppliance  10.0.1.4  fw1/fw1-nic0\n"
 		       "  3  VnetLocal         10.2.1.4  db1/db1-nic0\n"
-		       "     - inbound NSG nsg-db: deny-sql matches\n"
+		       "     - NSG nsg-db, inbound rules in priority order:\n"
+		       "         deny-sql (priority 200): matched, denied.\n"
 		       "     Error, Inbound, NetworkSecurityRule: NSG nsg-db, rule deny-sql "
 		       "(Deny, priority 200), models/lab.yaml:57\n"
 		       "       nsg-db denies Tcp from 10.1.0.0/16 to port 1433.\n"
