@@ -101,3 +101,206 @@ vs_cmd_load_model(const char *path, VsDiagList **warnings)
 		*warnings = g_steal_pointer(&diags);
 	return g_steal_pointer(&model);
 }
+
+/* ---------------------------------------------------------------- options */
+
+gboolean
+vs_cmd_parse_options(const char *command, const char *parameter, const char *summary,
+		     const GOptionEntry *entries, int *argc, char ***argv)
+{
+	g_autoptr(GOptionContext) context = g_option_context_new(parameter);
+	g_autoptr(GError) error = NULL;
+
+	g_option_context_set_summary(context, summary);
+	g_option_context_add_main_entries(context, entries, NULL);
+	g_option_context_set_help_enabled(context, TRUE);
+	if (!g_option_context_parse(context, argc, argv, &error)) {
+		vs_cmd_usage_error(command, "%s", error->message);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+const char *
+vs_cmd_model_argument(const char *command, int argc, char **argv)
+{
+	if (argc < 2) {
+		vs_cmd_usage_error(command, "missing MODEL (the model file to read)");
+		return NULL;
+	}
+	if (argc > 2) {
+		vs_cmd_usage_error(command, "unexpected argument '%s' after MODEL '%s'", argv[2],
+				   argv[1]);
+		return NULL;
+	}
+	return argv[1];
+}
+
+gboolean
+vs_cmd_require(const char *command, const char *option, const char *value, const char *description)
+{
+	if (value != NULL)
+		return TRUE;
+	vs_cmd_usage_error(command, "missing %s %s", option, description);
+	return FALSE;
+}
+
+gboolean
+vs_cmd_parse_number(const char *command, const char *option, const char *value, guint64 min,
+		    guint64 max, const char *what, guint64 *out)
+{
+	/* g_ascii_string_to_unsigned refuses signs, spaces and trailing text */
+	if (g_ascii_string_to_unsigned(value, 10, min, max, out, NULL))
+		return TRUE;
+	vs_cmd_usage_error(command,
+			   "%s '%s': expected %s %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT, option,
+			   value, what, min, max);
+	return FALSE;
+}
+
+gboolean
+vs_cmd_parse_port(const char *command, const char *option, const char *value, guint16 *out)
+{
+	guint64 port;
+
+	if (!vs_cmd_parse_number(command, option, value, 0, 65535, "a port number", &port))
+		return FALSE;
+	*out = (guint16)port;
+	return TRUE;
+}
+
+gboolean
+vs_cmd_parse_ip(const char *command, const char *option, const char *value, VsIp4 *out)
+{
+	if (vs_ip4_parse(value, out, NULL))
+		return TRUE;
+	vs_cmd_usage_error(command, "%s '%s': expected an IPv4 address such as 10.1.1.4", option,
+			   value);
+	return FALSE;
+}
+
+gboolean
+vs_cmd_parse_endpoint(const char *command, const char *option, const char *value, VsIp4 *ip,
+		      guint16 *port)
+{
+	const char *colon = strrchr(value, ':');
+	g_autofree char *address = colon != NULL ? g_strndup(value, (gsize)(colon - value)) : NULL;
+	guint64 number;
+
+	if (address == NULL || !vs_ip4_parse(address, ip, NULL) ||
+	    !g_ascii_string_to_unsigned(colon + 1, 10, 0, 65535, &number, NULL)) {
+		vs_cmd_usage_error(command,
+				   "%s '%s': expected IP:PORT, an IPv4 address and a port "
+				   "0..65535, such as 10.1.1.4:443",
+				   option, value);
+		return FALSE;
+	}
+	*port = (guint16)number;
+	return TRUE;
+}
+
+int
+vs_cmd_parse_choice(const char *command, const char *option, const char *value,
+		    const char *const *choices)
+{
+	g_autoptr(GString) list = g_string_new(NULL);
+
+	for (int i = 0; choices[i] != NULL; i++) {
+		if (g_ascii_strcasecmp(value, choices[i]) == 0)
+			return i;
+		g_string_append_printf(list, "%s%s", i > 0 ? "|" : "", choices[i]);
+	}
+	vs_cmd_usage_error(command, "%s '%s': expected %s", option, value, list->str);
+	return -1;
+}
+
+/* "a, b, c" from the names of up to limit objects (and "..." beyond). */
+static char *
+name_list(const GPtrArray *objects, const char *(*name_of)(gconstpointer), guint limit)
+{
+	g_autoptr(GString) list = g_string_new(NULL);
+
+	for (guint i = 0; i < objects->len && i < limit; i++)
+		g_string_append_printf(list, "%s%s", i > 0 ? ", " : "",
+				       name_of(g_ptr_array_index(objects, i)));
+	if (objects->len > limit)
+		g_string_append(list, ", ...");
+	return g_string_free(g_steal_pointer(&list), FALSE);
+}
+
+static const char *
+vm_name(gconstpointer vm)
+{
+	return ((const VsVm *)vm)->name;
+}
+
+static const char *
+nic_name(gconstpointer nic)
+{
+	return ((const VsNic *)nic)->name;
+}
+
+VsNic *
+vs_cmd_resolve_nic(const char *command, const char *option, const VsModel *model, const char *spec)
+{
+	const char *slash = strchr(spec, '/');
+	g_autofree char *name = slash ? g_strndup(spec, (gsize)(slash - spec)) : g_strdup(spec);
+	VsVm *vm = vs_model_find_vm(model, name);
+	VsNic *nic = vs_model_resolve_nic(model, spec);
+	g_autofree char *names = NULL;
+
+	if (nic != NULL)
+		return nic;
+	if (vm == NULL) {
+		names = name_list(model->vms, vm_name, 20);
+		vs_cmd_usage_error(command, "%s '%s': no VM named '%s' in model '%s' (VMs: %s)",
+				   option, spec, name, model->name ? model->name : "",
+				   *names != '\0' ? names : "none");
+	} else if (vm->nics->len == 0) {
+		vs_cmd_usage_error(command, "%s '%s': VM %s has no NIC", option, spec, vm->name);
+	} else {
+		names = name_list(vm->nics, nic_name, 20);
+		vs_cmd_usage_error(command, "%s '%s': VM %s has no NIC named '%s' (its NICs: %s)",
+				   option, spec, vm->name, slash + 1, names);
+	}
+	return NULL;
+}
+
+VsNic *
+vs_cmd_resolve_nic_with_ip(const char *command, const char *option, const VsModel *model,
+			   const char *spec, const char *ip_option, VsIp4 ip)
+{
+	VsNic *nic = vs_cmd_resolve_nic(command, option, model, spec);
+	g_autoptr(GString) addresses = g_string_new(NULL);
+	char text[16];
+
+	if (nic == NULL)
+		return NULL;
+	if (nic->private_ip == ip)
+		return nic;
+	if (strchr(spec, '/') == NULL) {
+		for (guint i = 0; i < nic->vm->nics->len; i++) {
+			VsNic *other = g_ptr_array_index(nic->vm->nics, i);
+
+			if (other->private_ip == ip)
+				return other;
+		}
+	}
+	for (guint i = 0; i < nic->vm->nics->len; i++) {
+		VsNic *other = g_ptr_array_index(nic->vm->nics, i);
+
+		if (strchr(spec, '/') != NULL && other != nic)
+			continue;
+		g_string_append_printf(addresses, "%s%s %s", addresses->len ? ", " : "",
+				       other->name, vs_ip4_format(other->private_ip, text));
+	}
+	vs_cmd_usage_error(command, "%s %s is not an address of %s (%s)", ip_option,
+			   vs_ip4_format(ip, text), spec, addresses->str);
+	return NULL;
+}
+
+void
+vs_cmd_write(const GString *text)
+{
+	fputs(text->str, stdout);
+}

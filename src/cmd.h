@@ -11,6 +11,7 @@
 #include <glib.h>
 #include <stdio.h>
 
+#include "addr.h"
 #include "diag.h"
 #include "model.h"
 
@@ -34,6 +35,11 @@ typedef struct {
 
 /* Entry points, one per cmd-<verb>.c. */
 int vs_cmd_validate(int argc, char **argv);
+int vs_cmd_check(int argc, char **argv);
+int vs_cmd_flow(int argc, char **argv);
+int vs_cmd_nexthop(int argc, char **argv);
+int vs_cmd_rules(int argc, char **argv);
+int vs_cmd_routes(int argc, char **argv);
 
 /* The command table (main.c), NULL-terminated by a zero entry. */
 extern const VsCmd vs_commands[];
@@ -73,5 +79,66 @@ void vs_cmd_report_load_failure(const char *path, VsDiagList *diags, const GErro
  * Warnings are kept in *warnings when it is not NULL (caller frees), else dropped.
  */
 VsModel *vs_cmd_load_model(const char *path, VsDiagList **warnings);
+
+/*
+ * Option parsing shared by the commands.  Each helper that can fail prints a
+ * usage error ("vnetsim COMMAND: --OPTION 'VALUE': expected ...") and returns
+ * FALSE (or NULL); the caller returns VS_EXIT_USAGE.  Commands check every
+ * option this way before they load the model, so usage errors come first and
+ * cost nothing.
+ */
+
+/*
+ * Parses argv against entries with GOption (--help included; it exits).
+ * parameter names the positional arguments ("MODEL") and summary describes
+ * the command in --help.  Leaves the positional arguments in argv[1..].
+ */
+gboolean vs_cmd_parse_options(const char *command, const char *parameter, const char *summary,
+			      const GOptionEntry *entries, int *argc, char ***argv);
+
+/* The one MODEL argument left after the options; NULL (after a usage error) if none or more. */
+const char *vs_cmd_model_argument(const char *command, int argc, char **argv);
+
+/* A required option: FALSE with "missing --OPTION DESCRIPTION" when value is NULL. */
+gboolean vs_cmd_require(const char *command, const char *option, const char *value,
+			const char *description);
+
+/* A decimal number min..max, nothing else (no sign, no spaces); what names it in the error
+ * ("a port number": "--port 'x': expected a port number 0..65535"). */
+gboolean vs_cmd_parse_number(const char *command, const char *option, const char *value,
+			     guint64 min, guint64 max, const char *what, guint64 *out);
+/* A port number 0..65535. */
+gboolean vs_cmd_parse_port(const char *command, const char *option, const char *value,
+			   guint16 *out);
+/* A dotted-quad IPv4 address. */
+gboolean vs_cmd_parse_ip(const char *command, const char *option, const char *value, VsIp4 *out);
+/* IP:PORT, as --local and --remote take them. */
+gboolean vs_cmd_parse_endpoint(const char *command, const char *option, const char *value,
+			       VsIp4 *ip, guint16 *port);
+/*
+ * One of choices (NULL-terminated, compared case-insensitively); returns its
+ * index, or -1 after a usage error listing them.
+ */
+int vs_cmd_parse_choice(const char *command, const char *option, const char *value,
+			const char *const *choices);
+
+/*
+ * Resolves "VM" (its first NIC) or "VM/NIC" in model; NULL after a usage
+ * error naming the option and the VMs (or the VM's NICs) that exist.
+ */
+VsNic *vs_cmd_resolve_nic(const char *command, const char *option, const VsModel *model,
+			  const char *spec);
+
+/*
+ * Like vs_cmd_resolve_nic, for the commands that also take one of the VM's
+ * own addresses (flow --local, nexthop --source), as Network Watcher does:
+ * "VM" picks the VM's NIC that has ip; "VM/NIC" must have it.  NULL after a
+ * usage error naming ip_option and the VM's addresses.
+ */
+VsNic *vs_cmd_resolve_nic_with_ip(const char *command, const char *option, const VsModel *model,
+				  const char *spec, const char *ip_option, VsIp4 ip);
+
+/* Writes a rendered result to stdout, as is (fputs, no charset conversion). */
+void vs_cmd_write(const GString *text);
 
 #endif

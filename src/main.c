@@ -16,6 +16,22 @@
 static int cmd_help(int argc, char **argv);
 
 const VsCmd vs_commands[] = {
+	{"check", vs_cmd_check,
+	 "MODEL --source VM[/NIC] --dest TARGET [--port N] [--protocol tcp|udp|icmp|http|https] "
+	 "[--source-port N] [--probes N] [--seed N] [--format text|json] [--explain] "
+	 "[--expect reachable|unreachable]",
+	 "troubleshoot a connection: the path hop by hop, and what blocks it"},
+	{"flow", vs_cmd_flow,
+	 "MODEL --vm VM[/NIC] --direction inbound|outbound --protocol tcp|udp --local IP:PORT "
+	 "--remote IP:PORT [--format text|json]",
+	 "IP flow verify: does a NIC's NSGs allow one packet, and which rule says so"},
+	{"nexthop", vs_cmd_nexthop,
+	 "MODEL --vm VM[/NIC] --source IP --dest IP [--format text|json]",
+	 "the next hop a VM's subnet chooses for a destination, and its route"},
+	{"rules", vs_cmd_rules, "MODEL --vm VM[/NIC] [--format text|json]",
+	 "the effective security rules of a NIC, service tags expanded"},
+	{"routes", vs_cmd_routes, "MODEL --vm VM[/NIC] [--format text|json]",
+	 "the effective routes of a NIC, each Active or Invalid"},
 	{"validate", vs_cmd_validate, "MODEL [--format text|json]",
 	 "load a model, report every error with FILE:LINE:COL, print a summary"},
 	{"help", cmd_help, "[COMMAND]", "describe the commands"},

@@ -73,6 +73,13 @@ typedef struct {
 			       evaluated; NULL when neither level has an NSG */
 } VsNsgVerdict;
 
+/*
+ * The NSGs a packet meets at nic in direction, in evaluation order (inbound:
+ * subnet then NIC; outbound: NIC then subnet), levels without an NSG left out.
+ * Fills levels (borrowed pointers) and returns how many (0..2).
+ */
+guint vs_nsg_levels(const VsNic *nic, VsDirection direction, const VsNsg *levels[2]);
+
 VsNsgVerdict vs_nsg_evaluate_nic(const VsTagIndex *index, const VsNic *nic, VsDirection direction,
 				 const VsPacket *packet);
 
@@ -80,5 +87,12 @@ VsNsgVerdict vs_nsg_evaluate_nic(const VsTagIndex *index, const VsNic *nic, VsDi
 char *vs_rule_display_name(const VsRule *rule);
 /* "securityRules/NAME" / "defaultSecurityRules/NAME" (owned), as IP flow verify does. */
 char *vs_rule_flow_name(const VsRule *rule);
+
+/*
+ * A short phrase (owned) saying why rule did or did not match packet, from
+ * vs_rule_match's result: "matches", "destination port 22 is not in 443",
+ * "source 10.1.1.4 is not in VirtualNetwork"... for --explain.
+ */
+char *vs_rule_match_describe(const VsRule *rule, const VsPacket *packet, VsRuleMatch match);
 
 #endif

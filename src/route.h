@@ -44,7 +44,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsRouteIndex, vs_route_index_free)
 /*
  * The effective routes of a subnet, in display order (Default before User,
  * then the order Azure lists them: address space, peerings, defaults, user
- * routes in table order).  Borrowed array of VsEffectiveRoute.
+ * routes in table order).  Borrowed array of VsEffectiveRoute; NULL for a
+ * subnet that is not in the indexed model.
  */
 const GArray *vs_route_index_routes(const VsRouteIndex *index, const VsSubnet *subnet);
 

@@ -125,4 +125,32 @@ gboolean vs_trace_has_error(const VsTrace *trace);
  */
 void vs_trace_assign_ids(VsTrace *trace, const char *seed);
 
+/*
+ * The effective security rules of a NIC, as Network Watcher lists them: each
+ * NSG that applies (the subnet's, then the NIC's) with its rules in
+ * evaluation order and every rule's address sides expanded to prefixes.  The
+ * command fills the expansions (from the tag index); renderers only read.
+ */
+typedef struct {
+	const VsRule *rule;
+	GArray *expanded_source;      /* VsPrefix, owned */
+	GArray *expanded_destination; /* VsPrefix, owned */
+} VsEffectiveRule;
+
+VsEffectiveRule *vs_effective_rule_new(const VsRule *rule);
+void vs_effective_rule_free(VsEffectiveRule *rule);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsEffectiveRule, vs_effective_rule_free)
+
+typedef struct {
+	const VsNsg *nsg;
+	const VsSubnet *subnet; /* the association when the NSG is the subnet's, else NULL */
+	const VsNic *nic;       /* the association when the NSG is the NIC's, else NULL */
+	GPtrArray *rules; /* VsEffectiveRule*, owned: inbound then outbound, each by priority */
+} VsEffectiveNsg;
+
+/* Exactly one of subnet and nic is non-NULL. */
+VsEffectiveNsg *vs_effective_nsg_new(const VsNsg *nsg, const VsSubnet *subnet, const VsNic *nic);
+void vs_effective_nsg_free(VsEffectiveNsg *effective);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsEffectiveNsg, vs_effective_nsg_free)
+
 #endif

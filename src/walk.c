@@ -1,2 +1,756 @@
-/* walk.c - to be written (issue 3). */
+/*
+ * walk.c - the hop-by-hop walk of one connection, as Azure's connection
+ * troubleshoot reports it.
+ *
+ * DOC: the walk, where issues go, and the issue types chosen
+ *
+ * A packet (the query's 5-tuple) starts at the source NIC: the Source hop.
+ * Its outbound NSGs (NIC, then subnet) are evaluated there; then the route
+ * table of the current hop's subnet decides the next leg (longest prefix
+ * match, route.c).  Each next hop type:
+ *   - VirtualAppliance: the NIC that owns nextHopIpAddress becomes a
+ *     VirtualAppliance hop.  It must exist, have enableIpForwarding and be
+ *     reachable directly (same VNet or a Connected peer), and must not have
+ *     been visited already (a loop).  Arriving, its inbound NSGs (subnet, then
+ *     NIC) see the ORIGINAL 5-tuple, since an appliance forwards rather than
+ *     terminates; leaving, its outbound NSGs (NIC, then subnet); then its own
+ *     subnet's routes decide the next leg.  An appliance whose own address is
+ *     the destination is the destination, not a forwarder.
+ *   - VnetLocal / VNetPeering: the NIC owning the destination address is the
+ *     last hop (type VnetLocal); its inbound NSGs (subnet, then NIC) apply.
+ *   - Internet: the sending hop needs a way out (a public IP on its NIC, or a
+ *     subnet with defaultOutboundAccess); traffic forwarded by an appliance
+ *     leaves with the appliance's.  Then an Internet hop.  A destination that
+ *     is a model VM's public address continues to that VM, whose inbound
+ *     NSGs see its private address and, as source, the public address the
+ *     sender left with.  When the sender left through default outbound
+ *     access, that address is an implicit one the model does not know, so the
+ *     walk stops at the Internet hop and leaves a note saying the VM's
+ *     inbound rules were not evaluated.
+ *   - VirtualNetworkGateway: vnetsim models no gateways.  Azure drops traffic
+ *     whose next hop does not exist (reference 3.3, 8.15), so the walk does.
+ *   - None: dropped.
+ * Crossing from one VNet to another (to an appliance or a destination) needs
+ * a Connected peering whose sending side allows virtual network access; a
+ * packet whose source lies outside the sending VNet (it was forwarded) also
+ * needs allowForwardedTraffic on the receiving VNet's side.
+ *
+ * Like Azure, the hop list follows the routed path to its end even when a
+ * security rule blocks the packet part-way (cli.md): each block is an issue
+ * on the hop where it applies, origin Outbound when leaving that hop and
+ * Inbound when entering it.  Only a drop - by a route, a missing or
+ * non-forwarding appliance, a loop, a peering, or an address nobody owns -
+ * ends the list, because then there is no next hop to show.  Rules are
+ * evaluated only in the initiating direction: NSGs are stateful (reference
+ * 2.7), so replies need no rule.
+ *
+ * Issue types, from Azure's own list (the choice a user sees):
+ *   - NetworkSecurityRule for an NSG deny (context RuleName, NsgName).
+ *   - UserDefinedRoute for every routing drop - a None route (system or user),
+ *     no route, a gateway next hop, an appliance address no NIC owns, an
+ *     appliance without IP forwarding or not directly reachable, a loop - on
+ *     the hop that made the routing decision, origin Outbound (context
+ *     RouteName and RouteTable for user routes, AddressPrefix, NextHopType).
+ *     Azure reports its own None-route drops this way too (reference 5.5).
+ *   - Platform for a peering that does not carry the packet (no Connected
+ *     peering, allowVirtualNetworkAccess off on the sending side, forwarded
+ *     traffic refused) and for internet egress without a way out: in both
+ *     cases no rule or route of the user's is at fault but a platform setting
+ *     of the peering or subnet (context Peering, or ErrorMessage).
+ *   - Unknown for a destination address inside a VNet that no NIC owns: the
+ *     packet is delivered into the VNet and nothing answers, which is what
+ *     Azure reports for a destination it cannot resolve (a last hop with
+ *     resourceId "Unknown").  The walk lists that hop (type VnetLocal,
+ *     resourceId "Unknown", no NIC) with the issue, origin Local.
+ * Every issue carries a detail sentence in the model's terms.
+ *
+ * Reachable means the path reached its destination (a VM's NIC or the
+ * internet) with no Error issue on any hop.  Hop ids are seeded with the
+ * model name, the source NIC, the destination, protocol and ports, so the
+ * same query gives byte-identical ids.  Explain lines (--explain) are built
+ * only when the query asks for them.
+ */
 #include "config.h"
+
+#include "walk.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- the engine */
+
+VsEngine *
+vs_engine_new(const VsModel *model)
+{
+	VsEngine *engine = g_new0(VsEngine, 1);
+
+	engine->model = model;
+	engine->tags = vs_tag_index_new(model);
+	engine->routes = vs_route_index_new(model);
+	engine->nic_by_public_ip = g_hash_table_new(g_direct_hash, g_direct_equal);
+	for (guint i = 0; i < model->nics->len; i++) {
+		VsNic *nic = g_ptr_array_index(model->nics, i);
+
+		/* the first NIC in load order keeps a (mis)shared public address */
+		if (nic->has_public_ip && !g_hash_table_contains(engine->nic_by_public_ip,
+								 GUINT_TO_POINTER(nic->public_ip)))
+			g_hash_table_insert(engine->nic_by_public_ip,
+					    GUINT_TO_POINTER(nic->public_ip), nic);
+	}
+	return engine;
+}
+
+void
+vs_engine_free(VsEngine *engine)
+{
+	if (engine == NULL)
+		return;
+	vs_tag_index_free(engine->tags);
+	vs_route_index_free(engine->routes);
+	g_hash_table_unref(engine->nic_by_public_ip);
+	g_free(engine);
+}
+
+/* ---------------------------------------------------------------- walk state */
+
+typedef struct {
+	const VsEngine *engine;
+	const VsModel *model;
+	VsTrace *trace;
+	VsPacket packet;
+	gboolean explain;
+	GArray *visited; /* guint: the id of every NIC the packet passed */
+} VsWalk;
+
+static void explain(VsWalk *walk, VsHop *hop, const char *format, ...) G_GNUC_PRINTF(3, 4);
+
+static void
+explain(VsWalk *walk, VsHop *hop, const char *format, ...)
+{
+	va_list args;
+
+	if (!walk->explain)
+		return;
+	va_start(args, format);
+	g_ptr_array_add(hop->explain, g_strdup_vprintf(format, args));
+	va_end(args);
+}
+
+static VsIssue *
+add_issue(VsHop *hop, VsIssueOrigin origin, VsIssueType type, char *detail)
+{
+	VsIssue *issue = vs_issue_new(origin, VS_ISSUE_SEVERITY_ERROR, type);
+
+	issue->detail = detail;
+	g_ptr_array_add(hop->issues, issue);
+	return issue;
+}
+
+static gboolean
+vnet_contains(const VsVnet *vnet, VsIp4 ip)
+{
+	for (guint i = 0; i < vnet->address_space->len; i++)
+		if (vs_prefix_contains_ip(g_array_index(vnet->address_space, VsPrefix, i), ip))
+			return TRUE;
+	return FALSE;
+}
+
+static const VsVnet *
+nic_vnet(const VsNic *nic)
+{
+	return nic->subnet != NULL ? nic->subnet->vnet : NULL;
+}
+
+static gboolean
+visited(const VsWalk *walk, const VsNic *nic)
+{
+	for (guint i = 0; i < walk->visited->len; i++)
+		if (g_array_index(walk->visited, guint, i) == nic->id)
+			return TRUE;
+	return FALSE;
+}
+
+/* "Tcp 10.1.1.4:50000 -> 10.2.1.4:1433" (owned) */
+static char *
+packet_text(const VsPacket *packet)
+{
+	char source[16], destination[16];
+
+	vs_ip4_format(packet->source, source);
+	vs_ip4_format(packet->destination, destination);
+	if (!vs_protocol_has_ports(packet->protocol))
+		return g_strdup_printf("%s %s -> %s", vs_protocol_name(packet->protocol), source,
+				       destination);
+	return g_strdup_printf("%s %s:%u -> %s:%u", vs_protocol_name(packet->protocol), source,
+			       packet->source_port, destination, packet->destination_port);
+}
+
+static VsHop *
+add_nic_hop(VsWalk *walk, VsHopType type, const VsNic *nic)
+{
+	VsHop *hop = vs_hop_new(type, nic->private_ip);
+
+	hop->nic = nic;
+	hop->resource_id = type == VS_HOP_SOURCE ? vs_vm_resource_id(walk->model, nic->vm)
+						 : vs_nic_resource_id(walk->model, nic);
+	g_array_append_val(walk->visited, nic->id);
+	return vs_trace_add_hop(walk->trace, hop);
+}
+
+/* ---------------------------------------------------------------- security rules */
+
+/* "subnet hub/snet-a" or "NIC web1-nic0": where the i-th of the NSGs a packet meets at
+ * nic sits (the same NSG may sit at both levels; the evaluation order decides). */
+static char *
+level_text(const VsNic *nic, VsDirection direction, guint count, guint i)
+{
+	gboolean subnet_level;
+
+	if (count == 2)
+		subnet_level = (direction == VS_DIRECTION_INBOUND) == (i == 0);
+	else
+		subnet_level = nic->nsg == NULL;
+	if (subnet_level)
+		return g_strdup_printf("subnet %s", nic->subnet != NULL ? nic->subnet->path : "?");
+	return g_strdup_printf("NIC %s", nic->name);
+}
+
+static void
+explain_nsgs(VsWalk *walk, VsHop *hop, const VsNic *nic, VsDirection direction,
+	     const VsPacket *packet)
+{
+	const VsNsg *levels[2];
+	guint count = vs_nsg_levels(nic, direction, levels);
+	const char *way = direction == VS_DIRECTION_INBOUND ? "inbound" : "outbound";
+
+	if (count == 0) {
+		explain(walk, hop, "No NSG on NIC %s or its subnet: %s traffic is allowed.",
+			nic->name, way);
+		return;
+	}
+	for (guint i = 0; i < count; i++) {
+		const GPtrArray *rules = direction == VS_DIRECTION_INBOUND ? levels[i]->inbound
+									   : levels[i]->outbound;
+		g_autofree char *where = level_text(nic, direction, count, i);
+		gboolean denied = FALSE;
+
+		explain(walk, hop, "NSG %s on %s, %s rules in priority order:", levels[i]->name,
+			where, way);
+		for (guint r = 0; r < rules->len; r++) {
+			const VsRule *rule = g_ptr_array_index(rules, r);
+			VsRuleMatch match =
+				vs_rule_match(walk->engine->tags, rule, nic->subnet, packet);
+			g_autofree char *name = vs_rule_display_name(rule);
+			g_autofree char *why = vs_rule_match_describe(rule, packet, match);
+
+			if (match != VS_RULE_MATCHED) {
+				explain(walk, hop, "  %s (priority %u, %s): not matched, %s.", name,
+					rule->priority, vs_access_name(rule->access), why);
+				continue;
+			}
+			explain(walk, hop, "  %s (priority %u): matched, the packet is %s.", name,
+				rule->priority,
+				rule->access == VS_ACCESS_ALLOW ? "allowed" : "denied");
+			denied = rule->access == VS_ACCESS_DENY;
+			break;
+		}
+		if (denied) {
+			if (i + 1 < count)
+				explain(walk, hop,
+					"  A deny ends evaluation: the next NSG is not "
+					"consulted.");
+			break;
+		}
+	}
+}
+
+/* Evaluates the NSGs at nic; a deny becomes an issue on hop.  Returns TRUE if allowed. */
+static gboolean
+check_nsgs(VsWalk *walk, VsHop *hop, const VsNic *nic, VsDirection direction,
+	   const VsPacket *packet)
+{
+	VsNsgVerdict verdict = vs_nsg_evaluate_nic(walk->engine->tags, nic, direction, packet);
+	const VsNsg *levels[2];
+	guint count = vs_nsg_levels(nic, direction, levels);
+	g_autofree char *name = NULL, *where = NULL, *tuple = NULL;
+	VsIssue *issue;
+
+	if (walk->explain)
+		explain_nsgs(walk, hop, nic, direction, packet);
+	if (verdict.access == VS_ACCESS_ALLOW)
+		return TRUE;
+	for (guint i = 0; i < count; i++) {
+		if (levels[i] == verdict.rule->nsg) {
+			where = level_text(nic, direction, count, i);
+			break;
+		}
+	}
+	name = vs_rule_display_name(verdict.rule);
+	tuple = packet_text(packet);
+	issue = add_issue(
+		hop, direction == VS_DIRECTION_INBOUND ? VS_ORIGIN_INBOUND : VS_ORIGIN_OUTBOUND,
+		VS_ISSUE_NETWORK_SECURITY_RULE,
+		g_strdup_printf("NSG %s on %s denies %s %s with %s rule %s (priority %u).",
+				verdict.rule->nsg->name, where ? where : nic->name,
+				direction == VS_DIRECTION_INBOUND ? "inbound" : "outbound", tuple,
+				verdict.rule->is_default ? "default" : "its", verdict.rule->name,
+				verdict.rule->priority));
+	issue->rule = verdict.rule;
+	vs_issue_add_context(issue, "RuleName", name);
+	vs_issue_add_context(issue, "NsgName", verdict.rule->nsg->name);
+	return FALSE;
+}
+
+/* ---------------------------------------------------------------- routes */
+
+/* "10.1.0.0/16 -> VirtualAppliance 10.0.1.4 (User route spoke1-via-fw in rt-app)" */
+static char *
+route_text(const VsEffectiveRoute *route)
+{
+	char prefix[19], ip[16];
+	GString *text = g_string_new(NULL);
+
+	g_string_append_printf(text, "%s -> %s", vs_prefix_format(route->prefix, prefix),
+			       vs_next_hop_type_name(route->next_hop_type));
+	if (route->has_next_hop_ip)
+		g_string_append_printf(text, " %s", vs_ip4_format(route->next_hop_ip, ip));
+	if (route->user_route != NULL)
+		g_string_append_printf(text, " (user route %s in %s)", route->user_route->name,
+				       route->user_route->table->name);
+	else if (route->peer_vnet != NULL)
+		g_string_append_printf(text, " (system route, peering with %s)",
+				       route->peer_vnet->name);
+	else
+		g_string_append(text, " (system route)");
+	return g_string_free(text, FALSE);
+}
+
+static void
+explain_route(VsWalk *walk, VsHop *hop, const VsSubnet *subnet, const VsEffectiveRoute *chosen)
+{
+	const GArray *routes = vs_route_index_routes(walk->engine->routes, subnet);
+	char destination[16];
+
+	vs_ip4_format(walk->packet.destination, destination);
+	if (chosen == NULL) {
+		explain(walk, hop, "Routes of subnet %s: no route matches %s.",
+			subnet != NULL ? subnet->path : "?", destination);
+		return;
+	}
+	{
+		g_autofree char *text = route_text(chosen);
+
+		explain(walk, hop, "Routes of subnet %s: %s matches %s, the longest prefix.",
+			subnet->path, text, destination);
+	}
+	for (guint i = 0; routes != NULL && i < routes->len; i++) {
+		const VsEffectiveRoute *other = &g_array_index(routes, VsEffectiveRoute, i);
+		g_autofree char *text = NULL;
+
+		if (other == chosen ||
+		    !vs_prefix_contains_ip(other->prefix, walk->packet.destination))
+			continue;
+		text = route_text(other);
+		if (!other->active)
+			explain(walk, hop,
+				"  also matching: %s, Invalid (a user route with the "
+				"same prefix overrides it).",
+				text);
+		else if (other->prefix.len == chosen->prefix.len)
+			explain(walk, hop, "  also matching: %s, loses the tie on an equal prefix.",
+				text);
+		else
+			explain(walk, hop, "  also matching: %s, a shorter prefix.", text);
+	}
+}
+
+/* A routing drop: an issue of type UserDefinedRoute on the hop that routed. */
+static VsIssue *
+route_drop(VsHop *hop, const VsEffectiveRoute *route, char *detail)
+{
+	VsIssue *issue = add_issue(hop, VS_ORIGIN_OUTBOUND, VS_ISSUE_USER_DEFINED_ROUTE, detail);
+
+	if (route == NULL)
+		return issue;
+	issue->route = route->user_route;
+	if (route->user_route != NULL) {
+		vs_issue_add_context(issue, "RouteName", route->user_route->name);
+		vs_issue_add_context(issue, "RouteTable", route->user_route->table->name);
+	}
+	{
+		char prefix[19];
+
+		vs_issue_add_context(issue, "AddressPrefix",
+				     vs_prefix_format(route->prefix, prefix));
+	}
+	vs_issue_add_context(issue, "NextHopType", vs_next_hop_type_name(route->next_hop_type));
+	return issue;
+}
+
+/* "user route blackhole (10.0.3.0/24) in rt-app" / "the system route 10.0.0.0/8" */
+static char *
+route_name_text(const VsEffectiveRoute *route)
+{
+	char prefix[19];
+
+	vs_prefix_format(route->prefix, prefix);
+	if (route->user_route != NULL)
+		return g_strdup_printf("user route %s (%s) in %s", route->user_route->name, prefix,
+				       route->user_route->table->name);
+	return g_strdup_printf("the system route %s", prefix);
+}
+
+/* Why a None route catches an address of another VNet: the usual missing peering. */
+static char *
+none_route_reason(const VsWalk *walk, const VsVnet *from)
+{
+	const VsVnet *target = vs_model_find_vnet_by_ip(walk->model, walk->packet.destination);
+
+	if (target == NULL || from == NULL || target == from)
+		return g_strdup("");
+	for (guint p = 0; p < from->peerings->len; p++) {
+		const VsPeering *peering = g_ptr_array_index(from->peerings, p);
+
+		if (peering->remote == target)
+			return g_strdup_printf(" The peering from %s to %s is only Initiated: %s "
+					       "does not peer back, so no route leads there.",
+					       from->name, target->name, target->name);
+	}
+	for (guint p = 0; p < target->peerings->len; p++) {
+		const VsPeering *peering = g_ptr_array_index(target->peerings, p);
+
+		if (peering->remote == from)
+			return g_strdup_printf(" The peering from %s to %s is only Initiated: %s "
+					       "does not peer back, so no route leads there.",
+					       target->name, from->name, from->name);
+	}
+	return g_strdup_printf(" The destination lies in VNet %s, which is not peered with %s.",
+			       target->name, from->name);
+}
+
+/* ---------------------------------------------------------------- peerings */
+
+/*
+ * Crossing from one VNet to another.  Returns TRUE when the packet may pass;
+ * otherwise adds a Platform issue on hop (the sender) and returns FALSE.
+ */
+static gboolean
+cross_peering(VsWalk *walk, VsHop *hop, const VsVnet *from, const VsVnet *to)
+{
+	const VsPeering *peering;
+	g_autofree char *peering_text = NULL;
+	char source[16];
+	VsIssue *issue;
+	char *detail;
+
+	if (from == NULL || to == NULL || from == to)
+		return TRUE;
+	peering_text = g_strdup_printf("%s -> %s", from->name, to->name);
+	peering = vs_model_connected_peering(walk->model, from, to);
+	if (peering == NULL) {
+		detail = g_strdup_printf("VNet %s has no Connected peering with VNet %s, so the "
+					 "platform does not carry the packet there.",
+					 from->name, to->name);
+	} else if (!peering->allow_virtual_network_access) {
+		detail = g_strdup_printf("The peering from %s to %s has allowVirtualNetworkAccess "
+					 "false: it carries no traffic from %s.",
+					 from->name, to->name, from->name);
+	} else if (!vnet_contains(from, walk->packet.source) &&
+		   (peering->reverse == NULL || !peering->reverse->allow_forwarded_traffic)) {
+		detail = g_strdup_printf(
+			"The source %s lies outside %s, so the packet was forwarded; %s's peering "
+			"to %s does not have allowForwardedTraffic, so %s refuses it.",
+			vs_ip4_format(walk->packet.source, source), from->name, to->name,
+			from->name, to->name);
+	} else {
+		explain(walk, hop, "The peering %s is Connected and carries the packet.",
+			peering_text);
+		return TRUE;
+	}
+	issue = add_issue(hop, VS_ORIGIN_OUTBOUND, VS_ISSUE_PLATFORM, detail);
+	vs_issue_add_context(issue, "Peering", peering_text);
+	explain(walk, hop, "%s", detail);
+	return FALSE;
+}
+
+/* ---------------------------------------------------------------- destinations */
+
+/* The last hop for a private destination: the owning NIC, or an unowned address. */
+static gboolean
+arrive(VsWalk *walk, VsHop *from_hop, const VsNic *from, const VsNic *target)
+{
+	const VsVnet *to_vnet =
+		target != NULL ? nic_vnet(target)
+			       : vs_model_find_vnet_by_ip(walk->model, walk->packet.destination);
+	VsHop *hop;
+
+	if (!cross_peering(walk, from_hop, nic_vnet(from), to_vnet))
+		return FALSE;
+	if (target == NULL) {
+		char destination[16];
+		VsIssue *issue;
+
+		vs_ip4_format(walk->packet.destination, destination);
+		hop = vs_trace_add_hop(walk->trace,
+				       vs_hop_new(VS_HOP_VNET_LOCAL, walk->packet.destination));
+		hop->resource_id = g_strdup("Unknown");
+		if (to_vnet != NULL)
+			issue = add_issue(hop, VS_ORIGIN_LOCAL, VS_ISSUE_UNKNOWN,
+					  g_strdup_printf("No NIC in the model has address %s "
+							  "(inside VNet %s), so nothing "
+							  "receives the packet.",
+							  destination, to_vnet->name));
+		else
+			issue = add_issue(hop, VS_ORIGIN_LOCAL, VS_ISSUE_UNKNOWN,
+					  g_strdup_printf("No NIC in the model has address %s and "
+							  "no VNet contains it, so nothing "
+							  "receives the packet.",
+							  destination));
+		explain(walk, hop, "%s", issue->detail);
+		return FALSE;
+	}
+	hop = add_nic_hop(walk, VS_HOP_VNET_LOCAL, target);
+	check_nsgs(walk, hop, target, VS_DIRECTION_INBOUND, &walk->packet);
+	return TRUE;
+}
+
+static gboolean
+to_internet(VsWalk *walk, VsHop *from_hop, const VsNic *from)
+{
+	const VsNic *target;
+	VsHop *hop;
+
+	if (!from->has_public_ip &&
+	    (from->subnet == NULL || !from->subnet->default_outbound_access)) {
+		g_autofree char *message = g_strdup_printf(
+			"Private subnet %s (defaultOutboundAccess false) and no public IP on %s: "
+			"no outbound connectivity",
+			from->subnet != NULL ? from->subnet->path : "?", from->name);
+		VsIssue *issue = add_issue(
+			from_hop, VS_ORIGIN_OUTBOUND, VS_ISSUE_PLATFORM,
+			g_strdup_printf("%s has no way out to the internet: its subnet %s is a "
+					"private subnet (defaultOutboundAccess false) and it has "
+					"no public IP address.",
+					from->name,
+					from->subnet != NULL ? from->subnet->path : "?"));
+
+		vs_issue_add_context(issue, "ErrorMessage", message);
+		explain(walk, from_hop, "%s", issue->detail);
+	} else {
+		char ip[16];
+
+		if (from->has_public_ip)
+			explain(walk, from_hop, "%s leaves for the internet with its public IP %s.",
+				from->name, vs_ip4_format(from->public_ip, ip));
+		else
+			explain(walk, from_hop,
+				"%s leaves for the internet through the default outbound access "
+				"of subnet %s.",
+				from->name, from->subnet->path);
+	}
+	hop = vs_trace_add_hop(walk->trace, vs_hop_new(VS_HOP_INTERNET, walk->packet.destination));
+	hop->resource_id = g_strdup("Internet");
+
+	target = g_hash_table_lookup(walk->engine->nic_by_public_ip,
+				     GUINT_TO_POINTER(walk->packet.destination));
+	if (target == NULL)
+		return TRUE;
+	if (!from->has_public_ip) {
+		g_ptr_array_add(
+			walk->trace->notes,
+			g_strdup_printf("The destination is the public IP of %s, but %s "
+					"leaves through default outbound access, whose "
+					"address the model does not know; the inbound rules "
+					"of %s were not evaluated.",
+					target->name, from->name, target->name));
+		return TRUE;
+	}
+	{
+		/* Azure translates on both ends: NSGs see the sender's public address as
+		 * source and the receiver's private address as destination. */
+		VsPacket translated = walk->packet;
+		VsHop *last = add_nic_hop(walk, VS_HOP_VNET_LOCAL, target);
+		char ip[16];
+
+		translated.source = from->public_ip;
+		translated.destination = target->private_ip;
+		explain(walk, last, "Arrives through public IP %s, translated to %s.",
+			vs_ip4_format(walk->packet.destination, ip), target->name);
+		check_nsgs(walk, last, target, VS_DIRECTION_INBOUND, &translated);
+	}
+	return TRUE;
+}
+
+/* ---------------------------------------------------------------- the walk */
+
+/* Routes from hop (at nic) until the packet arrives or is dropped; TRUE if it arrived. */
+static gboolean
+route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
+{
+	char destination[16], next_ip[16];
+
+	vs_ip4_format(walk->packet.destination, destination);
+	for (;;) {
+		const VsEffectiveRoute *route = vs_route_lookup(walk->engine->routes, nic->subnet,
+								walk->packet.destination);
+		g_autofree char *route_name = NULL;
+		const VsNic *appliance;
+		const VsVnet *from_vnet, *to_vnet;
+		VsHop *next;
+
+		if (walk->explain)
+			explain_route(walk, hop, nic->subnet, route);
+		if (route == NULL) {
+			route_drop(hop, NULL,
+				   g_strdup_printf("No route of subnet %s matches %s, so the "
+						   "packet is dropped.",
+						   nic->subnet != NULL ? nic->subnet->path : "?",
+						   destination));
+			return FALSE;
+		}
+		route_name = route_name_text(route);
+		switch (route->next_hop_type) {
+		case VS_NEXT_HOP_NONE: {
+			g_autofree char *reason = route->user_route == NULL
+							  ? none_route_reason(walk, nic_vnet(nic))
+							  : g_strdup("");
+
+			route_drop(hop, route,
+				   g_strdup_printf("%s matches %s, whose next hop is None: the "
+						   "packet is dropped.%s",
+						   destination, route_name, reason));
+			return FALSE;
+		}
+		case VS_NEXT_HOP_VNET_GATEWAY:
+			route_drop(hop, route,
+				   g_strdup_printf(
+					   "%s matches %s, whose next hop is a virtual network "
+					   "gateway; vnetsim models no gateways, and Azure "
+					   "drops traffic whose next hop does not exist.",
+					   destination, route_name));
+			return FALSE;
+		case VS_NEXT_HOP_INTERNET:
+			return to_internet(walk, hop, nic);
+		case VS_NEXT_HOP_VNET_LOCAL:
+		case VS_NEXT_HOP_VNET_PEERING:
+			return arrive(
+				walk, hop, nic,
+				vs_model_find_nic_by_ip(walk->model, walk->packet.destination));
+		case VS_NEXT_HOP_VIRTUAL_APPLIANCE:
+		default:
+			break;
+		}
+
+		vs_ip4_format(route->next_hop_ip, next_ip);
+		appliance = route->has_next_hop_ip
+				    ? vs_model_find_nic_by_ip(walk->model, route->next_hop_ip)
+				    : NULL;
+		if (appliance == NULL) {
+			route_drop(
+				hop, route,
+				g_strdup_printf("%s sends %s to the virtual appliance %s, but no "
+						"NIC in the model has that address: the packet "
+						"is dropped.",
+						route_name, destination,
+						route->has_next_hop_ip ? next_ip : "(none)"));
+			return FALSE;
+		}
+		if (appliance->private_ip == walk->packet.destination)
+			return arrive(walk, hop, nic, appliance); /* the destination itself */
+		if (visited(walk, appliance)) {
+			route_drop(hop, route,
+				   g_strdup_printf("Routing loop: %s sends %s back to %s (%s), "
+						   "which the packet has already passed.",
+						   route_name, destination, appliance->name,
+						   next_ip));
+			return FALSE;
+		}
+		if (walk->trace->hops->len >= VS_WALK_MAX_HOPS) {
+			route_drop(hop, route,
+				   g_strdup_printf("The path exceeds %u hops: treated as a routing "
+						   "loop.",
+						   VS_WALK_MAX_HOPS));
+			return FALSE;
+		}
+		if (!appliance->ip_forwarding) {
+			route_drop(hop, route,
+				   g_strdup_printf(
+					   "%s sends %s to %s (%s), which does not have "
+					   "enableIpForwarding: it drops packets not addressed "
+					   "to itself.",
+					   route_name, destination, appliance->name, next_ip));
+			return FALSE;
+		}
+		from_vnet = nic_vnet(nic);
+		to_vnet = nic_vnet(appliance);
+		if (from_vnet != NULL && to_vnet != NULL && from_vnet != to_vnet &&
+		    vs_model_connected_peering(walk->model, from_vnet, to_vnet) == NULL) {
+			route_drop(
+				hop, route,
+				g_strdup_printf("%s sends %s to %s (%s) in VNet %s, which is not "
+						"directly reachable from VNet %s (no Connected "
+						"peering).",
+						route_name, destination, appliance->name, next_ip,
+						to_vnet->name, from_vnet->name));
+			return FALSE;
+		}
+		if (!cross_peering(walk, hop, from_vnet, to_vnet))
+			return FALSE;
+
+		next = add_nic_hop(walk, VS_HOP_VIRTUAL_APPLIANCE, appliance);
+		explain(walk, next,
+			"%s forwards (enableIpForwarding); its NSGs see the original "
+			"packet.",
+			appliance->name);
+		check_nsgs(walk, next, appliance, VS_DIRECTION_INBOUND, &walk->packet);
+		check_nsgs(walk, next, appliance, VS_DIRECTION_OUTBOUND, &walk->packet);
+		hop = next;
+		nic = appliance;
+	}
+}
+
+VsTrace *
+vs_walk(const VsEngine *engine, const VsQuery *query)
+{
+	VsTrace *trace = vs_trace_new();
+	const VsNic *source = query->source;
+	g_autoptr(GArray) visited_nics = g_array_new(FALSE, FALSE, sizeof(guint));
+	g_autofree char *seed = NULL;
+	char destination[16];
+	VsWalk walk = {
+		.engine = engine,
+		.model = engine->model,
+		.trace = trace,
+		.explain = query->explain,
+		.visited = visited_nics,
+	};
+	gboolean arrived;
+	VsHop *hop;
+
+	vs_ip4_format(query->destination, destination);
+	walk.packet = (VsPacket){
+		.source = source->private_ip,
+		.destination = query->destination,
+		.protocol = query->protocol,
+		.source_port = vs_protocol_has_ports(query->protocol) ? query->source_port : 0,
+		.destination_port =
+			vs_protocol_has_ports(query->protocol) ? query->destination_port : 0,
+	};
+	trace->packet = walk.packet;
+	trace->source = source;
+	trace->destination_text =
+		g_strdup(query->destination_text != NULL ? query->destination_text : destination);
+
+	hop = add_nic_hop(&walk, VS_HOP_SOURCE, source);
+	check_nsgs(&walk, hop, source, VS_DIRECTION_OUTBOUND, &walk.packet);
+	arrived = route_on(&walk, hop, source);
+	trace->reachable = arrived && !vs_trace_has_error(trace);
+
+	seed = g_strdup_printf("%s|%s/%s|%s|%s|%u|%u",
+			       engine->model->name ? engine->model->name : "",
+			       source->vm != NULL ? source->vm->name : "", source->name,
+			       destination, vs_protocol_name(query->protocol),
+			       walk.packet.source_port, walk.packet.destination_port);
+	vs_trace_assign_ids(trace, seed);
+	return trace;
+}

@@ -19,6 +19,9 @@ typedef struct {
 	const VsModel *model;
 	VsTagIndex *tags;
 	VsRouteIndex *routes;
+	/* GUINT_TO_POINTER(public ip) -> VsNic*, borrowed: a destination that is a VM's
+	 * public address continues from the Internet hop to that VM */
+	GHashTable *nic_by_public_ip;
 } VsEngine;
 
 VsEngine *vs_engine_new(const VsModel *model);
@@ -32,7 +35,14 @@ typedef struct {
 	VsProtocol protocol;          /* Tcp, Udp or Icmp */
 	guint16 source_port;
 	guint16 destination_port;
+	/* TRUE: fill every hop's explain lines (rules and routes consulted, and why each
+	 * matched or not) for --explain.  FALSE (the default of a zeroed query): skip
+	 * that work. */
+	gboolean explain;
 } VsQuery;
+
+/* A walk never lists more hops than this; a longer path is reported as a loop. */
+#define VS_WALK_MAX_HOPS 32
 
 /* Walks the query's path; never NULL.  The trace's verdict ignores probes and latency
  * (latency.c adds those). */

@@ -15,9 +15,15 @@
 Suite *addr_suite(void);
 Suite *model_suite(void);
 Suite *load_suite(void);
+Suite *nsg_suite(void);
+Suite *route_suite(void);
+Suite *walk_suite(void);
+Suite *render_suite(void);
 Suite *resolve_suite(void);
 Suite *firewall_suite(void);
 
-#define VS_TEST_SUITES addr_suite, model_suite, load_suite, resolve_suite, firewall_suite,
+#define VS_TEST_SUITES                                                                             \
+	addr_suite, model_suite, load_suite, nsg_suite, route_suite, walk_suite, render_suite,     \
+		resolve_suite, firewall_suite,
 
 #endif

@@ -1,0 +1,266 @@
+/*
+ * cmd-check.c - `vnetsim check MODEL --source VM[/NIC] --dest TARGET`: the
+ * connection troubleshoot.  Walks the routed path from the source NIC to the
+ * destination and prints Azure's ConnectivityInformation (JSON) or the path
+ * with its verdict and the rule or route that blocks it (text).
+ *
+ * Every option is checked before the model is read, so a usage error costs
+ * nothing and never hides behind a model error.  The destination is a VM of
+ * the model (looked up first) or an IPv4 address; FQDN and URI targets come
+ * with the model's DNS.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "render.h"
+#include "walk.h"
+
+#define COMMAND "check"
+
+/* Network Watcher sends at most 100 probes; 30 is what its answers show by default. */
+#define MAX_PROBES 100
+#define DEFAULT_PROBES 30
+#define DEFAULT_SOURCE_PORT 50000
+
+static const char *const protocol_names[] = {"tcp", "udp", "icmp", "http", "https", NULL};
+enum { PROTOCOL_TCP, PROTOCOL_UDP, PROTOCOL_ICMP, PROTOCOL_HTTP, PROTOCOL_HTTPS };
+
+static const char *const expect_names[] = {"reachable", "unreachable", NULL};
+enum { EXPECT_NOTHING = -2, EXPECT_REACHABLE = 0, EXPECT_UNREACHABLE = 1 };
+
+/* The options as given, before any is interpreted. */
+typedef struct {
+	char *source;
+	char *dest;
+	char *port;
+	char *protocol;
+	char *source_port;
+	char *probes;
+	char *seed;
+	char *format;
+	char *expect;
+	gboolean explain;
+} Options;
+
+static void
+options_clear(Options *options)
+{
+	g_free(options->source);
+	g_free(options->dest);
+	g_free(options->port);
+	g_free(options->protocol);
+	g_free(options->source_port);
+	g_free(options->probes);
+	g_free(options->seed);
+	g_free(options->format);
+	g_free(options->expect);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Options, options_clear)
+
+/* What the options mean, every value checked. */
+typedef struct {
+	VsFormat format;
+	VsProtocol protocol;
+	guint16 source_port;
+	guint16 destination_port;
+	guint probes;
+	guint64 seed;
+	int expect;
+} Settings;
+
+static gboolean
+interpret(const Options *options, Settings *settings)
+{
+	static const char *const formats[] = {"text", "json", NULL};
+	int protocol = PROTOCOL_TCP;
+	gboolean has_port = options->port != NULL;
+	guint64 number;
+
+	if (!vs_cmd_parse_format(COMMAND, options->format, formats, &settings->format))
+		return FALSE;
+	if (!vs_cmd_require(COMMAND, "--source", options->source, "VM[/NIC]") ||
+	    !vs_cmd_require(COMMAND, "--dest", options->dest,
+			    "TARGET (a VM name or an IPv4 address)"))
+		return FALSE;
+	if (options->protocol != NULL &&
+	    (protocol = vs_cmd_parse_choice(COMMAND, "--protocol", options->protocol,
+					    protocol_names)) < 0)
+		return FALSE;
+	if (has_port &&
+	    !vs_cmd_parse_port(COMMAND, "--port", options->port, &settings->destination_port))
+		return FALSE;
+	settings->source_port = DEFAULT_SOURCE_PORT;
+	if (options->source_port != NULL &&
+	    !vs_cmd_parse_port(COMMAND, "--source-port", options->source_port,
+			       &settings->source_port))
+		return FALSE;
+	settings->probes = DEFAULT_PROBES;
+	if (options->probes != NULL) {
+		if (!vs_cmd_parse_number(COMMAND, "--probes", options->probes, 1, MAX_PROBES,
+					 "a number of probes", &number))
+			return FALSE;
+		settings->probes = (guint)number;
+	}
+	settings->seed = 1;
+	if (options->seed != NULL &&
+	    !vs_cmd_parse_number(COMMAND, "--seed", options->seed, 0, G_MAXUINT32, "a whole number",
+				 &settings->seed))
+		return FALSE;
+	settings->expect = EXPECT_NOTHING;
+	if (options->expect != NULL &&
+	    (settings->expect =
+		     vs_cmd_parse_choice(COMMAND, "--expect", options->expect, expect_names)) < 0)
+		return FALSE;
+
+	switch (protocol) {
+	case PROTOCOL_HTTP:
+	case PROTOCOL_HTTPS:
+		/* connection troubleshoot's Http/Https probes are TCP to the scheme's port */
+		settings->protocol = VS_PROTO_TCP;
+		if (!has_port)
+			settings->destination_port = protocol == PROTOCOL_HTTP ? 80 : 443;
+		return TRUE;
+	case PROTOCOL_ICMP:
+		settings->protocol = VS_PROTO_ICMP;
+		if (has_port || options->source_port != NULL) {
+			vs_cmd_usage_error(COMMAND,
+					   "%s does not apply to --protocol icmp (ICMP has "
+					   "no ports)",
+					   has_port ? "--port" : "--source-port");
+			return FALSE;
+		}
+		settings->source_port = settings->destination_port = 0;
+		return TRUE;
+	default:
+		settings->protocol = protocol == PROTOCOL_UDP ? VS_PROTO_UDP : VS_PROTO_TCP;
+		if (!has_port) {
+			vs_cmd_usage_error(COMMAND, "--protocol %s needs a destination --port N",
+					   protocol_names[protocol]);
+			return FALSE;
+		}
+		return TRUE;
+	}
+}
+
+/* TARGET: a VM of the model first (its first NIC's address), else an IPv4 address. */
+static gboolean
+resolve_destination(const VsModel *model, const char *target, VsIp4 *out)
+{
+	VsVm *vm = vs_model_find_vm(model, target);
+
+	if (vm != NULL) {
+		if (vm->nics->len == 0) {
+			vs_cmd_usage_error(COMMAND, "--dest '%s': VM %s has no NIC", target,
+					   vm->name);
+			return FALSE;
+		}
+		*out = ((VsNic *)g_ptr_array_index(vm->nics, 0))->private_ip;
+		return TRUE;
+	}
+	if (vs_ip4_parse(target, out, NULL))
+		return TRUE;
+	vs_cmd_usage_error(COMMAND,
+			   "--dest '%s': expected the name of a VM of model '%s' or an IPv4 "
+			   "address (FQDN and URI destinations are not supported yet)",
+			   target, model->name ? model->name : "");
+	return FALSE;
+}
+
+/* What the hop ids derive from: the model and the whole query, so equal queries give equal ids. */
+static char *
+id_seed(const VsModel *model, const VsQuery *query)
+{
+	char destination[16];
+
+	return g_strdup_printf("vnetsim check\n%s\n%s\n%s/%s\n%s\n%s\n%u\n%u",
+			       model->subscription_id ? model->subscription_id : "",
+			       model->name ? model->name : "", query->source->vm->name,
+			       query->source->name, vs_ip4_format(query->destination, destination),
+			       vs_protocol_name(query->protocol), query->source_port,
+			       query->destination_port);
+}
+
+int
+vs_cmd_check(int argc, char **argv)
+{
+	g_auto(Options) options = {0};
+	const GOptionEntry entries[] = {
+		{"source", 's', 0, G_OPTION_ARG_STRING, &options.source,
+		 "The source VM, and optionally which of its NICs (default: the first)",
+		 "VM[/NIC]"},
+		{"dest", 'd', 0, G_OPTION_ARG_STRING, &options.dest,
+		 "The destination: a VM of the model or an IPv4 address", "TARGET"},
+		{"port", 'p', 0, G_OPTION_ARG_STRING, &options.port,
+		 "Destination port 0..65535 (needed for tcp and udp; http 80, https 443)", "N"},
+		{"protocol", 'P', 0, G_OPTION_ARG_STRING, &options.protocol,
+		 "tcp (default), udp, icmp, http or https", "PROTOCOL"},
+		{"source-port", 0, 0, G_OPTION_ARG_STRING, &options.source_port,
+		 "Source port 0..65535 (default 50000)", "N"},
+		{"probes", 0, 0, G_OPTION_ARG_STRING, &options.probes,
+		 "Probes to send, 1..100 (default 30)", "N"},
+		{"seed", 0, 0, G_OPTION_ARG_STRING, &options.seed,
+		 "Seed of the simulated latency and loss (default 1)", "N"},
+		{"format", 'f', 0, G_OPTION_ARG_STRING, &options.format,
+		 "Output format: text (default) or json", "FORMAT"},
+		{"explain", 'e', 0, G_OPTION_ARG_NONE, &options.explain,
+		 "Show, under each hop, the rules and routes consulted and why each matched", NULL},
+		{"expect", 0, 0, G_OPTION_ARG_STRING, &options.expect,
+		 "Exit with status 1 unless the result is reachable / unreachable", "RESULT"},
+		G_OPTION_ENTRY_NULL,
+	};
+	Settings settings = {0};
+	g_autoptr(VsModel) model = NULL;
+	g_autoptr(VsEngine) engine = NULL;
+	g_autoptr(VsTrace) trace = NULL;
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autofree char *seed = NULL;
+	VsQuery query = {0};
+	const char *path;
+
+	if (!vs_cmd_parse_options(COMMAND, "MODEL",
+				  "Troubleshoot a connection, as Network Watcher's connection "
+				  "troubleshoot does:\nfollow the routed path from the source VM "
+				  "to the destination, hop by hop,\nand report every NSG rule, "
+				  "route or guest firewall rule that blocks it.",
+				  entries, &argc, &argv) ||
+	    !interpret(&options, &settings) ||
+	    (path = vs_cmd_model_argument(COMMAND, argc, argv)) == NULL)
+		return VS_EXIT_USAGE;
+
+	model = vs_cmd_load_model(path, NULL);
+	if (model == NULL)
+		return VS_EXIT_USAGE;
+	query.source = vs_cmd_resolve_nic(COMMAND, "--source", model, options.source);
+	if (query.source == NULL || !resolve_destination(model, options.dest, &query.destination))
+		return VS_EXIT_USAGE;
+	query.destination_text = options.dest;
+	query.protocol = settings.protocol;
+	query.source_port = settings.source_port;
+	query.destination_port = settings.destination_port;
+	query.explain = options.explain;
+
+	engine = vs_engine_new(model);
+	trace = vs_walk(engine, &query);
+	trace->probes_sent = settings.probes;
+	trace->probes_failed = trace->reachable ? 0 : settings.probes;
+	seed = id_seed(model, &query);
+	vs_trace_assign_ids(trace, seed);
+
+	if (settings.format == VS_FORMAT_JSON)
+		vs_render_check_json(out, trace);
+	else
+		vs_render_check_text(out, trace, options.explain);
+	vs_cmd_write(out);
+
+	if (settings.expect != EXPECT_NOTHING &&
+	    (settings.expect == EXPECT_REACHABLE) != trace->reachable) {
+		fprintf(stderr, "vnetsim %s: expected %s, got %s\n", COMMAND,
+			settings.expect == EXPECT_REACHABLE ? "Reachable" : "Unreachable",
+			trace->reachable ? "Reachable" : "Unreachable");
+		return VS_EXIT_FAILED;
+	}
+	return VS_EXIT_OK;
+}
