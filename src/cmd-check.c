@@ -15,7 +15,9 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "latency.h"
 #include "render.h"
+#include "render-dot.h"
 #include "walk.h"
 
 #define COMMAND "check"
@@ -74,7 +76,7 @@ typedef struct {
 static gboolean
 interpret(const Options *options, Settings *settings)
 {
-	static const char *const formats[] = {"text", "json", NULL};
+	static const char *const formats[] = {"text", "json", "dot", NULL};
 	int protocol = PROTOCOL_TCP;
 	gboolean has_port = options->port != NULL;
 	guint64 number;
@@ -169,20 +171,6 @@ resolve_destination(const VsModel *model, const char *target, VsIp4 *out)
 	return FALSE;
 }
 
-/* What the hop ids derive from: the model and the whole query, so equal queries give equal ids. */
-static char *
-id_seed(const VsModel *model, const VsQuery *query)
-{
-	char destination[16];
-
-	return g_strdup_printf("vnetsim check\n%s\n%s\n%s/%s\n%s\n%s\n%u\n%u",
-			       model->subscription_id ? model->subscription_id : "",
-			       model->name ? model->name : "", query->source->vm->name,
-			       query->source->name, vs_ip4_format(query->destination, destination),
-			       vs_protocol_name(query->protocol), query->source_port,
-			       query->destination_port);
-}
-
 int
 vs_cmd_check(int argc, char **argv)
 {
@@ -204,7 +192,8 @@ vs_cmd_check(int argc, char **argv)
 		{"seed", 0, 0, G_OPTION_ARG_STRING, &options.seed,
 		 "Seed of the simulated latency and loss (default 1)", "N"},
 		{"format", 'f', 0, G_OPTION_ARG_STRING, &options.format,
-		 "Output format: text (default) or json", "FORMAT"},
+		 "Output format: text (default), json, or dot (Graphviz: the path over the topology)",
+		 "FORMAT"},
 		{"explain", 'e', 0, G_OPTION_ARG_NONE, &options.explain,
 		 "Show, under each hop, the rules and routes consulted and why each matched", NULL},
 		{"expect", 0, 0, G_OPTION_ARG_STRING, &options.expect,
@@ -216,7 +205,6 @@ vs_cmd_check(int argc, char **argv)
 	g_autoptr(VsEngine) engine = NULL;
 	g_autoptr(VsTrace) trace = NULL;
 	g_autoptr(GString) out = g_string_new(NULL);
-	g_autofree char *seed = NULL;
 	VsQuery query = {0};
 	const char *path;
 
@@ -244,13 +232,12 @@ vs_cmd_check(int argc, char **argv)
 
 	engine = vs_engine_new(model);
 	trace = vs_walk(engine, &query);
-	trace->probes_sent = settings.probes;
-	trace->probes_failed = trace->reachable ? 0 : settings.probes;
-	seed = id_seed(model, &query);
-	vs_trace_assign_ids(trace, seed);
+	vs_latency_probe(model, trace, settings.probes, (guint32)settings.seed);
 
 	if (settings.format == VS_FORMAT_JSON)
 		vs_render_check_json(out, trace);
+	else if (settings.format == VS_FORMAT_DOT)
+		vs_render_dot(out, model, trace);
 	else
 		vs_render_check_text(out, trace, options.explain);
 	vs_cmd_write(out);

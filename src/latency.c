@@ -107,12 +107,6 @@ vs_latency_busy_loss_percent(const VsVm *vm)
 	return 2.0 * (busy_excess(vm->cpu_percent) + busy_excess(vm->memory_percent));
 }
 
-gint64
-vs_latency_round_ms(double ms)
-{
-	return (gint64)round(ms); /* C's round() is half away from zero */
-}
-
 void
 vs_latency_probe(const VsModel *model, VsTrace *trace, guint probes, guint32 seed)
 {

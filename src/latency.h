@@ -43,7 +43,4 @@ double vs_latency_busy_loss_percent(const VsVm *vm);
  */
 void vs_latency_probe(const VsModel *model, VsTrace *trace, guint probes, guint32 seed);
 
-/* Rounds half away from zero to an integer, as the Azure integer fields are. */
-gint64 vs_latency_round_ms(double ms);
-
 #endif

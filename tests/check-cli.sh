@@ -87,7 +87,7 @@ usage check "--probes '0': expected a number of probes 1..100" $CHECK --port 143
 usage check "--probes '101': expected a number of probes 1..100" $CHECK --port 1433 --probes 101
 usage check "--probes '3x': expected a number of probes 1..100" $CHECK --port 1433 --probes 3x
 usage check "--seed '-5': expected a whole number 0..4294967295" $CHECK --port 1 --seed=-5
-usage check "unknown format 'xml'; expected text|json" $CHECK --port 1433 --format xml
+usage check "unknown format 'xml'; expected text|json|dot" $CHECK --port 1433 --format xml
 usage check "--protocol 'sctp': expected tcp|udp|icmp|http|https" $CHECK --protocol sctp
 usage check "--protocol tcp needs a destination --port N" $CHECK
 usage check "--protocol udp needs a destination --port N" $CHECK --protocol udp

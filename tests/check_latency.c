@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "latency.h"
+#include "render.h"
 #include "suites.h"
 
 /* Two regions: hub and spoke1 in westeurope, far in northeurope. */
@@ -158,7 +159,7 @@ START_TEST(test_no_jitter_no_loss_gives_the_base_exactly)
 	ck_assert_double_eq(trace->latency_min_ms, trace->latency_max_ms);
 	ck_assert_double_eq(trace->latency_avg_ms, trace->latency_min_ms);
 	ck_assert_double_eq_tol(trace->latency_avg_ms, 2.3, 1e-9);
-	ck_assert_int_eq(vs_latency_round_ms(trace->latency_avg_ms), 2);
+	ck_assert_int_eq(vs_render_round_ms(trace->latency_avg_ms), 2);
 	vs_model_free(e.model);
 }
 END_TEST
@@ -251,10 +252,10 @@ END_TEST
 
 START_TEST(test_rounding_is_half_away_from_zero)
 {
-	ck_assert_int_eq(vs_latency_round_ms(2.5), 3);
-	ck_assert_int_eq(vs_latency_round_ms(2.4999), 2);
-	ck_assert_int_eq(vs_latency_round_ms(0.5), 1);
-	ck_assert_int_eq(vs_latency_round_ms(0.3), 0);
+	ck_assert_int_eq(vs_render_round_ms(2.5), 3);
+	ck_assert_int_eq(vs_render_round_ms(2.4999), 2);
+	ck_assert_int_eq(vs_render_round_ms(0.5), 1);
+	ck_assert_int_eq(vs_render_round_ms(0.3), 0);
 }
 END_TEST
 
