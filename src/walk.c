@@ -69,6 +69,14 @@
  * model name, the source NIC, the destination, protocol and ports, so the
  * same query gives byte-identical ids.  Explain lines (--explain) are built
  * only when the query asks for them.
+ *
+ * One walk, two sinks: vs_walk records hops and issues into a VsTrace, with
+ * every string a person or Azure's JSON needs; vs_walk_verdict runs the very
+ * same code with the trace left out, recording only hop types and the
+ * deciding issue into a VsVerdict on the stack.  Every string (resource IDs,
+ * details, contexts, hop ids) is built behind a "is there a trace" test, so
+ * the verdict-only walk costs no allocation at all - the difference between
+ * about ten microseconds and well under one per check.
  */
 #include "config.h"
 
@@ -116,10 +124,13 @@ vs_engine_free(VsEngine *engine)
 typedef struct {
 	const VsEngine *engine;
 	const VsModel *model;
-	VsTrace *trace;
+	VsTrace *trace;     /* the full sink; NULL for a verdict-only walk */
+	VsVerdict *verdict; /* the verdict-only sink; NULL for a full walk */
+	VsHop *scratch;     /* verdict-only: hops on the caller's stack, VS_WALK_HOP_CAPACITY */
 	VsPacket packet;
 	gboolean explain;
-	GArray *visited; /* guint: the id of every NIC the packet passed */
+	guint visited[VS_WALK_HOP_CAPACITY]; /* the id of every NIC the packet passed */
+	guint visited_count;
 } VsWalk;
 
 static void explain(VsWalk *walk, VsHop *hop, const char *format, ...) G_GNUC_PRINTF(3, 4);
@@ -136,12 +147,62 @@ explain(VsWalk *walk, VsHop *hop, const char *format, ...)
 	va_end(args);
 }
 
-static VsIssue *
-add_issue(VsHop *hop, VsIssueOrigin origin, VsIssueType type, char *detail)
+static guint
+hop_count(const VsWalk *walk)
 {
-	VsIssue *issue = vs_issue_new(origin, VS_ISSUE_SEVERITY_ERROR, type);
+	return walk->trace != NULL ? walk->trace->hops->len : walk->verdict->hop_count;
+}
 
-	issue->detail = detail;
+/* Appends a hop to whichever sink the walk has. */
+static VsHop *
+add_hop(VsWalk *walk, VsHopType type, VsIp4 address, const VsNic *nic)
+{
+	VsVerdict *verdict = walk->verdict;
+	VsHop *hop;
+
+	if (walk->trace != NULL) {
+		hop = vs_hop_new(type, address);
+		hop->nic = nic;
+		return vs_trace_add_hop(walk->trace, hop);
+	}
+	g_assert(verdict->hop_count < VS_WALK_HOP_CAPACITY);
+	hop = &walk->scratch[verdict->hop_count];
+	*hop = (VsHop){.type = type, .address = address, .nic = nic};
+	verdict->hop_types[verdict->hop_count] = type;
+	verdict->hop_nics[verdict->hop_count] = nic;
+	verdict->hop_count++;
+	return hop;
+}
+
+/*
+ * Raises an Error issue on hop.  With a trace, returns the new issue for the
+ * caller to describe (detail, context); without one, records it as the
+ * deciding issue if it is the first in hop order, and returns NULL: the
+ * caller then builds no strings.
+ */
+static VsIssue *
+add_issue(VsWalk *walk, VsHop *hop, VsIssueOrigin origin, VsIssueType type, const VsRule *rule,
+	  const VsEffectiveRoute *route)
+{
+	VsVerdict *verdict = walk->verdict;
+	VsIssue *issue;
+
+	if (walk->trace == NULL) {
+		guint index = (guint)(hop - walk->scratch);
+
+		if (verdict->has_issue && verdict->issue_hop <= index)
+			return NULL;
+		verdict->has_issue = TRUE;
+		verdict->issue_hop = index;
+		verdict->issue_type = type;
+		verdict->issue_origin = origin;
+		verdict->rule = rule;
+		verdict->route = route;
+		return NULL;
+	}
+	issue = vs_issue_new(origin, VS_ISSUE_SEVERITY_ERROR, type);
+	issue->rule = rule;
+	issue->route = route != NULL ? route->user_route : NULL;
 	g_ptr_array_add(hop->issues, issue);
 	return issue;
 }
@@ -164,8 +225,8 @@ nic_vnet(const VsNic *nic)
 static gboolean
 visited(const VsWalk *walk, const VsNic *nic)
 {
-	for (guint i = 0; i < walk->visited->len; i++)
-		if (g_array_index(walk->visited, guint, i) == nic->id)
+	for (guint i = 0; i < walk->visited_count; i++)
+		if (walk->visited[i] == nic->id)
 			return TRUE;
 	return FALSE;
 }
@@ -188,15 +249,15 @@ packet_text(const VsPacket *packet)
 static VsHop *
 add_nic_hop(VsWalk *walk, VsHopType type, const VsNic *nic)
 {
-	VsHop *hop = vs_hop_new(type, nic->private_ip);
+	VsHop *hop = add_hop(walk, type, nic->private_ip, nic);
 
-	hop->nic = nic;
-	hop->resource_id = type == VS_HOP_SOURCE ? vs_vm_resource_id(walk->model, nic->vm)
-						 : vs_nic_resource_id(walk->model, nic);
-	g_array_append_val(walk->visited, nic->id);
-	return vs_trace_add_hop(walk->trace, hop);
+	if (walk->trace != NULL)
+		hop->resource_id = type == VS_HOP_SOURCE ? vs_vm_resource_id(walk->model, nic->vm)
+							 : vs_nic_resource_id(walk->model, nic);
+	g_assert(walk->visited_count < VS_WALK_HOP_CAPACITY);
+	walk->visited[walk->visited_count++] = nic->id;
+	return hop;
 }
-
 /* ---------------------------------------------------------------- security rules */
 
 /* "subnet hub/snet-a" or "NIC web1-nic0": where the i-th of the NSGs a packet meets at
@@ -271,7 +332,7 @@ check_nsgs(VsWalk *walk, VsHop *hop, const VsNic *nic, VsDirection direction,
 {
 	VsNsgVerdict verdict = vs_nsg_evaluate_nic(walk->engine->tags, nic, direction, packet);
 	const VsNsg *levels[2];
-	guint count = vs_nsg_levels(nic, direction, levels);
+	guint count;
 	g_autofree char *name = NULL, *where = NULL, *tuple = NULL;
 	VsIssue *issue;
 
@@ -279,6 +340,13 @@ check_nsgs(VsWalk *walk, VsHop *hop, const VsNic *nic, VsDirection direction,
 		explain_nsgs(walk, hop, nic, direction, packet);
 	if (verdict.access == VS_ACCESS_ALLOW)
 		return TRUE;
+	issue = add_issue(walk, hop,
+			  direction == VS_DIRECTION_INBOUND ? VS_ORIGIN_INBOUND
+							    : VS_ORIGIN_OUTBOUND,
+			  VS_ISSUE_NETWORK_SECURITY_RULE, verdict.rule, NULL);
+	if (issue == NULL)
+		return FALSE;
+	count = vs_nsg_levels(nic, direction, levels);
 	for (guint i = 0; i < count; i++) {
 		if (levels[i] == verdict.rule->nsg) {
 			where = level_text(nic, direction, count, i);
@@ -287,15 +355,11 @@ check_nsgs(VsWalk *walk, VsHop *hop, const VsNic *nic, VsDirection direction,
 	}
 	name = vs_rule_display_name(verdict.rule);
 	tuple = packet_text(packet);
-	issue = add_issue(
-		hop, direction == VS_DIRECTION_INBOUND ? VS_ORIGIN_INBOUND : VS_ORIGIN_OUTBOUND,
-		VS_ISSUE_NETWORK_SECURITY_RULE,
-		g_strdup_printf("NSG %s on %s denies %s %s with %s rule %s (priority %u).",
-				verdict.rule->nsg->name, where ? where : nic->name,
-				direction == VS_DIRECTION_INBOUND ? "inbound" : "outbound", tuple,
-				verdict.rule->is_default ? "default" : "its", verdict.rule->name,
-				verdict.rule->priority));
-	issue->rule = verdict.rule;
+	issue->detail = g_strdup_printf("NSG %s on %s denies %s %s with %s rule %s (priority %u).",
+					verdict.rule->nsg->name, where ? where : nic->name,
+					direction == VS_DIRECTION_INBOUND ? "inbound" : "outbound",
+					tuple, verdict.rule->is_default ? "default" : "its",
+					verdict.rule->name, verdict.rule->priority);
 	vs_issue_add_context(issue, "RuleName", name);
 	vs_issue_add_context(issue, "NsgName", verdict.rule->nsg->name);
 	return FALSE;
@@ -364,15 +428,16 @@ explain_route(VsWalk *walk, VsHop *hop, const VsSubnet *subnet, const VsEffectiv
 	}
 }
 
-/* A routing drop: an issue of type UserDefinedRoute on the hop that routed. */
+/* A routing drop: an issue of type UserDefinedRoute on the hop that routed.  Returns the
+ * issue for the caller's detail, or NULL on a verdict-only walk. */
 static VsIssue *
-route_drop(VsHop *hop, const VsEffectiveRoute *route, char *detail)
+route_drop(VsWalk *walk, VsHop *hop, const VsEffectiveRoute *route)
 {
-	VsIssue *issue = add_issue(hop, VS_ORIGIN_OUTBOUND, VS_ISSUE_USER_DEFINED_ROUTE, detail);
+	VsIssue *issue =
+		add_issue(walk, hop, VS_ORIGIN_OUTBOUND, VS_ISSUE_USER_DEFINED_ROUTE, NULL, route);
 
-	if (route == NULL)
+	if (issue == NULL || route == NULL)
 		return issue;
-	issue->route = route->user_route;
 	if (route->user_route != NULL) {
 		vs_issue_add_context(issue, "RouteName", route->user_route->name);
 		vs_issue_add_context(issue, "RouteTable", route->user_route->table->name);
@@ -445,8 +510,17 @@ cross_peering(VsWalk *walk, VsHop *hop, const VsVnet *from, const VsVnet *to)
 
 	if (from == NULL || to == NULL || from == to)
 		return TRUE;
-	peering_text = g_strdup_printf("%s -> %s", from->name, to->name);
 	peering = vs_model_connected_peering(walk->model, from, to);
+	if (peering != NULL && peering->allow_virtual_network_access &&
+	    (vnet_contains(from, walk->packet.source) ||
+	     (peering->reverse != NULL && peering->reverse->allow_forwarded_traffic))) {
+		explain(walk, hop, "The peering %s -> %s is Connected and carries the packet.",
+			from->name, to->name);
+		return TRUE;
+	}
+	issue = add_issue(walk, hop, VS_ORIGIN_OUTBOUND, VS_ISSUE_PLATFORM, NULL, NULL);
+	if (issue == NULL)
+		return FALSE;
 	if (peering == NULL) {
 		detail = g_strdup_printf("VNet %s has no Connected peering with VNet %s, so the "
 					 "platform does not carry the packet there.",
@@ -455,19 +529,15 @@ cross_peering(VsWalk *walk, VsHop *hop, const VsVnet *from, const VsVnet *to)
 		detail = g_strdup_printf("The peering from %s to %s has allowVirtualNetworkAccess "
 					 "false: it carries no traffic from %s.",
 					 from->name, to->name, from->name);
-	} else if (!vnet_contains(from, walk->packet.source) &&
-		   (peering->reverse == NULL || !peering->reverse->allow_forwarded_traffic)) {
+	} else {
 		detail = g_strdup_printf(
 			"The source %s lies outside %s, so the packet was forwarded; %s's peering "
 			"to %s does not have allowForwardedTraffic, so %s refuses it.",
 			vs_ip4_format(walk->packet.source, source), from->name, to->name,
 			from->name, to->name);
-	} else {
-		explain(walk, hop, "The peering %s is Connected and carries the packet.",
-			peering_text);
-		return TRUE;
 	}
-	issue = add_issue(hop, VS_ORIGIN_OUTBOUND, VS_ISSUE_PLATFORM, detail);
+	issue->detail = detail;
+	peering_text = g_strdup_printf("%s -> %s", from->name, to->name);
 	vs_issue_add_context(issue, "Peering", peering_text);
 	explain(walk, hop, "%s", detail);
 	return FALSE;
@@ -490,22 +560,22 @@ arrive(VsWalk *walk, VsHop *from_hop, const VsNic *from, const VsNic *target)
 		char destination[16];
 		VsIssue *issue;
 
-		vs_ip4_format(walk->packet.destination, destination);
-		hop = vs_trace_add_hop(walk->trace,
-				       vs_hop_new(VS_HOP_VNET_LOCAL, walk->packet.destination));
+		hop = add_hop(walk, VS_HOP_VNET_LOCAL, walk->packet.destination, NULL);
+		issue = add_issue(walk, hop, VS_ORIGIN_LOCAL, VS_ISSUE_UNKNOWN, NULL, NULL);
+		if (issue == NULL)
+			return FALSE;
 		hop->resource_id = g_strdup("Unknown");
+		vs_ip4_format(walk->packet.destination, destination);
 		if (to_vnet != NULL)
-			issue = add_issue(hop, VS_ORIGIN_LOCAL, VS_ISSUE_UNKNOWN,
-					  g_strdup_printf("No NIC in the model has address %s "
-							  "(inside VNet %s), so nothing "
-							  "receives the packet.",
-							  destination, to_vnet->name));
+			issue->detail = g_strdup_printf("No NIC in the model has address %s "
+							"(inside VNet %s), so nothing "
+							"receives the packet.",
+							destination, to_vnet->name);
 		else
-			issue = add_issue(hop, VS_ORIGIN_LOCAL, VS_ISSUE_UNKNOWN,
-					  g_strdup_printf("No NIC in the model has address %s and "
-							  "no VNet contains it, so nothing "
-							  "receives the packet.",
-							  destination));
+			issue->detail = g_strdup_printf("No NIC in the model has address %s and "
+							"no VNet contains it, so nothing "
+							"receives the packet.",
+							destination);
 		explain(walk, hop, "%s", issue->detail);
 		return FALSE;
 	}
@@ -522,21 +592,24 @@ to_internet(VsWalk *walk, VsHop *from_hop, const VsNic *from)
 
 	if (!from->has_public_ip &&
 	    (from->subnet == NULL || !from->subnet->default_outbound_access)) {
-		g_autofree char *message = g_strdup_printf(
-			"Private subnet %s (defaultOutboundAccess false) and no public IP on %s: "
-			"no outbound connectivity",
-			from->subnet != NULL ? from->subnet->path : "?", from->name);
-		VsIssue *issue = add_issue(
-			from_hop, VS_ORIGIN_OUTBOUND, VS_ISSUE_PLATFORM,
-			g_strdup_printf("%s has no way out to the internet: its subnet %s is a "
-					"private subnet (defaultOutboundAccess false) and it has "
-					"no public IP address.",
-					from->name,
-					from->subnet != NULL ? from->subnet->path : "?"));
+		VsIssue *issue = add_issue(walk, from_hop, VS_ORIGIN_OUTBOUND, VS_ISSUE_PLATFORM,
+					   NULL, NULL);
 
-		vs_issue_add_context(issue, "ErrorMessage", message);
-		explain(walk, from_hop, "%s", issue->detail);
-	} else {
+		if (issue != NULL) {
+			g_autofree char *message = g_strdup_printf(
+				"Private subnet %s (defaultOutboundAccess false) and no public IP "
+				"on %s: no outbound connectivity",
+				from->subnet != NULL ? from->subnet->path : "?", from->name);
+
+			issue->detail = g_strdup_printf(
+				"%s has no way out to the internet: its subnet %s is a "
+				"private subnet (defaultOutboundAccess false) and it has "
+				"no public IP address.",
+				from->name, from->subnet != NULL ? from->subnet->path : "?");
+			vs_issue_add_context(issue, "ErrorMessage", message);
+			explain(walk, from_hop, "%s", issue->detail);
+		}
+	} else if (walk->explain) {
 		char ip[16];
 
 		if (from->has_public_ip)
@@ -548,17 +621,20 @@ to_internet(VsWalk *walk, VsHop *from_hop, const VsNic *from)
 				"of subnet %s.",
 				from->name, from->subnet->path);
 	}
-	hop = vs_trace_add_hop(walk->trace, vs_hop_new(VS_HOP_INTERNET, walk->packet.destination));
-	hop->resource_id = g_strdup("Internet");
+	hop = add_hop(walk, VS_HOP_INTERNET, walk->packet.destination, NULL);
+	if (walk->trace != NULL)
+		hop->resource_id = g_strdup("Internet");
 
 	target = g_hash_table_lookup(walk->engine->nic_by_public_ip,
 				     GUINT_TO_POINTER(walk->packet.destination));
 	if (target == NULL)
 		return TRUE;
 	if (!from->has_public_ip) {
-		g_ptr_array_add(
-			walk->trace->notes,
-			g_strdup_printf("The destination is the public IP of %s, but %s "
+		if (walk->trace != NULL)
+			g_ptr_array_add(
+				walk->trace->notes,
+				g_strdup_printf(
+					"The destination is the public IP of %s, but %s "
 					"leaves through default outbound access, whose "
 					"address the model does not know; the inbound rules "
 					"of %s were not evaluated.",
@@ -574,8 +650,9 @@ to_internet(VsWalk *walk, VsHop *from_hop, const VsNic *from)
 
 		translated.source = from->public_ip;
 		translated.destination = target->private_ip;
-		explain(walk, last, "Arrives through public IP %s, translated to %s.",
-			vs_ip4_format(walk->packet.destination, ip), target->name);
+		if (walk->explain)
+			explain(walk, last, "Arrives through public IP %s, translated to %s.",
+				vs_ip4_format(walk->packet.destination, ip), target->name);
 		check_nsgs(walk, last, target, VS_DIRECTION_INBOUND, &translated);
 	}
 	return TRUE;
@@ -589,45 +666,52 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 {
 	char destination[16], next_ip[16];
 
-	vs_ip4_format(walk->packet.destination, destination);
 	for (;;) {
 		const VsEffectiveRoute *route = vs_route_lookup(walk->engine->routes, nic->subnet,
 								walk->packet.destination);
 		g_autofree char *route_name = NULL;
 		const VsNic *appliance;
 		const VsVnet *from_vnet, *to_vnet;
+		VsIssue *issue;
 		VsHop *next;
 
+		if (walk->trace != NULL) {
+			vs_ip4_format(walk->packet.destination, destination);
+			if (route != NULL) {
+				route_name = route_name_text(route);
+				vs_ip4_format(route->next_hop_ip, next_ip);
+			}
+		}
 		if (walk->explain)
 			explain_route(walk, hop, nic->subnet, route);
 		if (route == NULL) {
-			route_drop(hop, NULL,
-				   g_strdup_printf("No route of subnet %s matches %s, so the "
-						   "packet is dropped.",
-						   nic->subnet != NULL ? nic->subnet->path : "?",
-						   destination));
+			if ((issue = route_drop(walk, hop, NULL)) != NULL)
+				issue->detail = g_strdup_printf(
+					"No route of subnet %s matches %s, so the packet is "
+					"dropped.",
+					nic->subnet != NULL ? nic->subnet->path : "?", destination);
 			return FALSE;
 		}
-		route_name = route_name_text(route);
 		switch (route->next_hop_type) {
-		case VS_NEXT_HOP_NONE: {
-			g_autofree char *reason = route->user_route == NULL
-							  ? none_route_reason(walk, nic_vnet(nic))
-							  : g_strdup("");
+		case VS_NEXT_HOP_NONE:
+			if ((issue = route_drop(walk, hop, route)) != NULL) {
+				g_autofree char *reason =
+					route->user_route == NULL
+						? none_route_reason(walk, nic_vnet(nic))
+						: g_strdup("");
 
-			route_drop(hop, route,
-				   g_strdup_printf("%s matches %s, whose next hop is None: the "
-						   "packet is dropped.%s",
-						   destination, route_name, reason));
+				issue->detail = g_strdup_printf("%s matches %s, whose next hop is "
+								"None: the packet is dropped.%s",
+								destination, route_name, reason);
+			}
 			return FALSE;
-		}
 		case VS_NEXT_HOP_VNET_GATEWAY:
-			route_drop(hop, route,
-				   g_strdup_printf(
-					   "%s matches %s, whose next hop is a virtual network "
-					   "gateway; vnetsim models no gateways, and Azure "
-					   "drops traffic whose next hop does not exist.",
-					   destination, route_name));
+			if ((issue = route_drop(walk, hop, route)) != NULL)
+				issue->detail = g_strdup_printf(
+					"%s matches %s, whose next hop is a virtual network "
+					"gateway; vnetsim models no gateways, and Azure "
+					"drops traffic whose next hop does not exist.",
+					destination, route_name);
 			return FALSE;
 		case VS_NEXT_HOP_INTERNET:
 			return to_internet(walk, hop, nic);
@@ -641,57 +725,56 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 			break;
 		}
 
-		vs_ip4_format(route->next_hop_ip, next_ip);
 		appliance = route->has_next_hop_ip
 				    ? vs_model_find_nic_by_ip(walk->model, route->next_hop_ip)
 				    : NULL;
 		if (appliance == NULL) {
-			route_drop(
-				hop, route,
-				g_strdup_printf("%s sends %s to the virtual appliance %s, but no "
-						"NIC in the model has that address: the packet "
-						"is dropped.",
-						route_name, destination,
-						route->has_next_hop_ip ? next_ip : "(none)"));
+			if ((issue = route_drop(walk, hop, route)) != NULL)
+				issue->detail = g_strdup_printf(
+					"%s sends %s to the virtual appliance %s, but no "
+					"NIC in the model has that address: the packet "
+					"is dropped.",
+					route_name, destination,
+					route->has_next_hop_ip ? next_ip : "(none)");
 			return FALSE;
 		}
 		if (appliance->private_ip == walk->packet.destination)
 			return arrive(walk, hop, nic, appliance); /* the destination itself */
 		if (visited(walk, appliance)) {
-			route_drop(hop, route,
-				   g_strdup_printf("Routing loop: %s sends %s back to %s (%s), "
-						   "which the packet has already passed.",
-						   route_name, destination, appliance->name,
-						   next_ip));
+			if ((issue = route_drop(walk, hop, route)) != NULL)
+				issue->detail = g_strdup_printf(
+					"Routing loop: %s sends %s back to %s (%s), "
+					"which the packet has already passed.",
+					route_name, destination, appliance->name, next_ip);
 			return FALSE;
 		}
-		if (walk->trace->hops->len >= VS_WALK_MAX_HOPS) {
-			route_drop(hop, route,
-				   g_strdup_printf("The path exceeds %u hops: treated as a routing "
-						   "loop.",
-						   VS_WALK_MAX_HOPS));
+		if (hop_count(walk) >= VS_WALK_MAX_HOPS) {
+			if ((issue = route_drop(walk, hop, route)) != NULL)
+				issue->detail = g_strdup_printf("The path exceeds %u hops: treated "
+								"as a routing loop.",
+								VS_WALK_MAX_HOPS);
 			return FALSE;
 		}
 		if (!appliance->ip_forwarding) {
-			route_drop(hop, route,
-				   g_strdup_printf(
-					   "%s sends %s to %s (%s), which does not have "
-					   "enableIpForwarding: it drops packets not addressed "
-					   "to itself.",
-					   route_name, destination, appliance->name, next_ip));
+			if ((issue = route_drop(walk, hop, route)) != NULL)
+				issue->detail = g_strdup_printf(
+					"%s sends %s to %s (%s), which does not have "
+					"enableIpForwarding: it drops packets not addressed "
+					"to itself.",
+					route_name, destination, appliance->name, next_ip);
 			return FALSE;
 		}
 		from_vnet = nic_vnet(nic);
 		to_vnet = nic_vnet(appliance);
 		if (from_vnet != NULL && to_vnet != NULL && from_vnet != to_vnet &&
 		    vs_model_connected_peering(walk->model, from_vnet, to_vnet) == NULL) {
-			route_drop(
-				hop, route,
-				g_strdup_printf("%s sends %s to %s (%s) in VNet %s, which is not "
-						"directly reachable from VNet %s (no Connected "
-						"peering).",
-						route_name, destination, appliance->name, next_ip,
-						to_vnet->name, from_vnet->name));
+			if ((issue = route_drop(walk, hop, route)) != NULL)
+				issue->detail = g_strdup_printf(
+					"%s sends %s to %s (%s) in VNet %s, which is not "
+					"directly reachable from VNet %s (no Connected "
+					"peering).",
+					route_name, destination, appliance->name, next_ip,
+					to_vnet->name, from_vnet->name);
 			return FALSE;
 		}
 		if (!cross_peering(walk, hop, from_vnet, to_vnet))
@@ -709,12 +792,32 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 	}
 }
 
+/* The walk both sinks share: the Source hop, its outbound NSGs, then the routed path.
+ * Returns TRUE when the packet arrived (issues aside). */
+static gboolean
+walk_path(VsWalk *walk, const VsQuery *query)
+{
+	const VsNic *source = query->source;
+	gboolean has_ports = vs_protocol_has_ports(query->protocol);
+	VsHop *hop;
+
+	walk->packet = (VsPacket){
+		.source = source->private_ip,
+		.destination = query->destination,
+		.protocol = query->protocol,
+		.source_port = has_ports ? query->source_port : 0,
+		.destination_port = has_ports ? query->destination_port : 0,
+	};
+	hop = add_nic_hop(walk, VS_HOP_SOURCE, source);
+	check_nsgs(walk, hop, source, VS_DIRECTION_OUTBOUND, &walk->packet);
+	return route_on(walk, hop, source);
+}
+
 VsTrace *
 vs_walk(const VsEngine *engine, const VsQuery *query)
 {
 	VsTrace *trace = vs_trace_new();
 	const VsNic *source = query->source;
-	g_autoptr(GArray) visited_nics = g_array_new(FALSE, FALSE, sizeof(guint));
 	g_autofree char *seed = NULL;
 	char destination[16];
 	VsWalk walk = {
@@ -722,28 +825,15 @@ vs_walk(const VsEngine *engine, const VsQuery *query)
 		.model = engine->model,
 		.trace = trace,
 		.explain = query->explain,
-		.visited = visited_nics,
 	};
 	gboolean arrived;
-	VsHop *hop;
 
 	vs_ip4_format(query->destination, destination);
-	walk.packet = (VsPacket){
-		.source = source->private_ip,
-		.destination = query->destination,
-		.protocol = query->protocol,
-		.source_port = vs_protocol_has_ports(query->protocol) ? query->source_port : 0,
-		.destination_port =
-			vs_protocol_has_ports(query->protocol) ? query->destination_port : 0,
-	};
-	trace->packet = walk.packet;
 	trace->source = source;
 	trace->destination_text =
 		g_strdup(query->destination_text != NULL ? query->destination_text : destination);
-
-	hop = add_nic_hop(&walk, VS_HOP_SOURCE, source);
-	check_nsgs(&walk, hop, source, VS_DIRECTION_OUTBOUND, &walk.packet);
-	arrived = route_on(&walk, hop, source);
+	arrived = walk_path(&walk, query);
+	trace->packet = walk.packet;
 	trace->reachable = arrived && !vs_trace_has_error(trace);
 
 	seed = g_strdup_printf("%s|%s/%s|%s|%s|%u|%u",
@@ -753,4 +843,26 @@ vs_walk(const VsEngine *engine, const VsQuery *query)
 			       walk.packet.source_port, walk.packet.destination_port);
 	vs_trace_assign_ids(trace, seed);
 	return trace;
+}
+
+void
+vs_walk_verdict(const VsEngine *engine, const VsQuery *query, VsVerdict *out)
+{
+	VsHop scratch[VS_WALK_HOP_CAPACITY];
+	VsWalk walk;
+	gboolean arrived;
+
+	walk.engine = engine;
+	walk.model = engine->model;
+	walk.trace = NULL;
+	walk.verdict = out;
+	walk.scratch = scratch;
+	walk.explain = FALSE;
+	walk.visited_count = 0;
+	out->hop_count = 0;
+	out->has_issue = FALSE;
+	out->rule = NULL;
+	out->route = NULL;
+	arrived = walk_path(&walk, query);
+	out->reachable = arrived && !out->has_issue;
 }

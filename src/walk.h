@@ -48,4 +48,34 @@ typedef struct {
  * (latency.c adds those). */
 VsTrace *vs_walk(const VsEngine *engine, const VsQuery *query);
 
+/* Room for every hop a walk can list: VS_WALK_MAX_HOPS, the hop that exceeds it, and a
+ * destination behind the Internet hop. */
+#define VS_WALK_HOP_CAPACITY (VS_WALK_MAX_HOPS + 4)
+
+/*
+ * What a walk decided, without the trace: the same walk as vs_walk (one
+ * implementation, parameterised), but it builds no strings (no resource IDs,
+ * hop ids, issue details or contexts) and allocates nothing, for batch
+ * --verdict-only, matrix-style sweeps and the benchmark.
+ */
+typedef struct {
+	gboolean reachable; /* as VsTrace.reachable */
+	guint hop_count;
+	VsHopType hop_types[VS_WALK_HOP_CAPACITY];
+	const VsNic *hop_nics[VS_WALK_HOP_CAPACITY]; /* NULL for Internet and unowned hops */
+	/* The deciding issue: the first Error issue in hop order (within a hop, the first
+	 * raised).  Set exactly when the path is not reachable. */
+	gboolean has_issue;
+	guint issue_hop; /* index into hop_types */
+	VsIssueType issue_type;
+	VsIssueOrigin issue_origin;
+	const VsRule *rule; /* NetworkSecurityRule: the deny */
+	/* UserDefinedRoute: the route that dropped the packet (borrowed from the engine's
+	 * route index), NULL when no route matched */
+	const VsEffectiveRoute *route;
+} VsVerdict;
+
+/* Walks the query's path into *out (query->explain is ignored). */
+void vs_walk_verdict(const VsEngine *engine, const VsQuery *query, VsVerdict *out);
+
 #endif
