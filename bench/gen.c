@@ -163,8 +163,8 @@ put_printf(Gen *gen, const char *format, ...)
 static const char *const single_ports[] = {"22",   "25",   "53",   "80",   "123",
 					   "443",  "1433", "3306", "3389", "5432",
 					   "6379", "8080", "8443", "9000", "27017"};
-static const char *const port_ranges[] = {"8000-8100", "1024-65535",  "5000-5999",
-					  "9000-9999", "30000-32767", "135-139"};
+static const char *const port_ranges[] = {"8000-8100",   "1024-65535", "5000-5999", "9000-9999",
+					  "30000-32767", "135-139",    "0-1023"};
 
 /* A destination port field: "Range: X" or "Ranges: [..]" (the key's tail). */
 static void
@@ -354,8 +354,12 @@ put_vnets(Gen *gen)
 
 	put(gen, "vnets:\n");
 	put(gen, "  - name: hub\n    addressSpace: [10.0.0.0/16]\n    subnets:\n");
-	put(gen, "      - {name: snet-fw, addressPrefix: 10.0.1.0/24, networkSecurityGroup: "
-		 "nsg-fw}\n");
+	/* edge: the appliances' own subnet sends 10.252.0.0/16 to fw2, which sits in that
+	 * same subnet: a routing loop (reference 3.4) */
+	put_printf(gen,
+		   "      - {name: snet-fw, addressPrefix: 10.0.1.0/24, networkSecurityGroup: "
+		   "nsg-fw%s}\n",
+		   params->edges ? ", routeTable: rt-fw" : "");
 	put(gen, "      - {name: snet-shared, addressPrefix: 10.0.2.0/24, networkSecurityGroup: "
 		 "nsg-shared}\n");
 	put(gen, "    peerings:\n");
@@ -527,6 +531,10 @@ put_route_tables(Gen *gen)
 			put_route(gen, n++, prefix, type, ip);
 		}
 	}
+	if (gen->params->edges)
+		put(gen, "  - name: rt-fw\n    routes:\n"
+			 "      - {name: loop-via-fw2, addressPrefix: 10.252.0.0/16, nextHopType: "
+			 "VirtualAppliance, nextHopIpAddress: 10.0.1.5}\n");
 	if (gen->params->edges)
 		put(gen, "  - name: rt-island\n    routes:\n"
 			 "      - {name: all-via-fw, addressPrefix: 0.0.0.0/0, nextHopType: "
