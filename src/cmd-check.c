@@ -45,6 +45,8 @@ typedef struct {
 	char *format;
 	char *expect;
 	gboolean explain;
+	char *batch; /* --batch FILE|-: JSON Lines queries (cmd-check-batch.c) */
+	gboolean verdict_only;
 } Options;
 
 static void
@@ -59,6 +61,7 @@ options_clear(Options *options)
 	g_free(options->seed);
 	g_free(options->format);
 	g_free(options->expect);
+	g_free(options->batch);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Options, options_clear)
 
@@ -198,6 +201,13 @@ vs_cmd_check(int argc, char **argv)
 		 "Show, under each hop, the rules and routes consulted and why each matched", NULL},
 		{"expect", 0, 0, G_OPTION_ARG_STRING, &options.expect,
 		 "Exit with status 1 unless the result is reachable / unreachable", "RESULT"},
+		{"batch", 0, 0, G_OPTION_ARG_FILENAME, &options.batch,
+		 "Answer many checks: one JSON query per line of FILE (- for stdin), one JSON "
+		 "answer per output line",
+		 "FILE"},
+		{"verdict-only", 0, 0, G_OPTION_ARG_NONE, &options.verdict_only,
+		 "With --batch: answer each query with its status and deciding rule or route only",
+		 NULL},
 		G_OPTION_ENTRY_NULL,
 	};
 	Settings settings = {0};
@@ -213,8 +223,19 @@ vs_cmd_check(int argc, char **argv)
 				  "troubleshoot does:\nfollow the routed path from the source VM "
 				  "to the destination, hop by hop,\nand report every NSG rule, "
 				  "route or guest firewall rule that blocks it.",
-				  entries, &argc, &argv) ||
-	    !interpret(&options, &settings) ||
+				  entries, &argc, &argv))
+		return VS_EXIT_USAGE;
+	if (options.batch != NULL || options.verdict_only) {
+		if ((path = vs_cmd_model_argument(COMMAND, argc, argv)) == NULL)
+			return VS_EXIT_USAGE;
+		return vs_cmd_check_batch(path, options.batch, options.verdict_only,
+					  options.source || options.dest || options.port ||
+						  options.protocol || options.source_port ||
+						  options.probes || options.seed ||
+						  options.expect || options.explain,
+					  options.format);
+	}
+	if (!interpret(&options, &settings) ||
 	    (path = vs_cmd_model_argument(COMMAND, argc, argv)) == NULL)
 		return VS_EXIT_USAGE;
 

@@ -41,6 +41,14 @@ int vs_cmd_nexthop(int argc, char **argv);
 int vs_cmd_rules(int argc, char **argv);
 int vs_cmd_routes(int argc, char **argv);
 
+/*
+ * check --batch FILE|- [--verdict-only] (cmd-check-batch.c): has_query_options
+ * says a single-check option (--source, --dest, --port...) was given too, a
+ * usage error; format is --format's value or NULL.  Returns the exit status.
+ */
+int vs_cmd_check_batch(const char *model_path, const char *batch_path, gboolean verdict_only,
+		       gboolean has_query_options, const char *format);
+
 /* The command table (main.c), NULL-terminated by a zero entry. */
 extern const VsCmd vs_commands[];
 const VsCmd *vs_cmd_find(const char *name);

@@ -1,0 +1,421 @@
+/*
+ * batch.c - JSON Lines checks against one model (see batch.h).
+ *
+ * Each line is parsed with json-glib, checked field by field with the same
+ * rules as check's options (a bad value names the field and what was
+ * expected), and answered by the same walk as check.  The full answer is
+ * check's own renderer (render-json.c) squeezed onto one line, so the two can
+ * never drift apart; the verdict-only answer comes from vs_walk_verdict and is
+ * written here, since it is a handful of fixed members whose only free text
+ * (rule, NSG, route and table names, file names) goes through one escaper.
+ */
+#include "config.h"
+
+#include "batch.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "latency.h"
+#include "render.h"
+#include "resolve.h"
+
+#define BATCH_MAX_PROBES 100
+#define BATCH_DEFAULT_PROBES 30
+#define BATCH_DEFAULT_SOURCE_PORT 50000
+
+struct VsBatch {
+	const VsModel *model;
+	const VsEngine *engine;
+	gboolean verdict_only;
+	JsonParser *parser; /* reused line after line */
+	GString *scratch;   /* the pretty JSON of a full answer, before squeezing */
+};
+
+VsBatch *
+vs_batch_new(const VsModel *model, const VsEngine *engine, gboolean verdict_only)
+{
+	VsBatch *batch = g_new0(VsBatch, 1);
+
+	batch->model = model;
+	batch->engine = engine;
+	batch->verdict_only = verdict_only;
+	batch->parser = json_parser_new_immutable();
+	batch->scratch = g_string_new(NULL);
+	return batch;
+}
+
+void
+vs_batch_free(VsBatch *batch)
+{
+	if (batch == NULL)
+		return;
+	g_object_unref(batch->parser);
+	g_string_free(batch->scratch, TRUE);
+	g_free(batch);
+}
+
+/* ---------------------------------------------------------------- JSON text */
+
+/* The characters of text as they go between a JSON string's quotes. */
+static void
+append_escaped(GString *out, const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
+		switch (*p) {
+		case '"':
+			g_string_append(out, "\\\"");
+			break;
+		case '\\':
+			g_string_append(out, "\\\\");
+			break;
+		case '\n':
+			g_string_append(out, "\\n");
+			break;
+		case '\r':
+			g_string_append(out, "\\r");
+			break;
+		case '\t':
+			g_string_append(out, "\\t");
+			break;
+		default:
+			if (*p < 0x20)
+				g_string_append_printf(out, "\\u%04x", *p);
+			else
+				g_string_append_c(out, (char)*p);
+		}
+	}
+}
+
+void
+vs_batch_append_json_string(GString *out, const char *text)
+{
+	g_string_append_c(out, '"');
+	append_escaped(out, text);
+	g_string_append_c(out, '"');
+}
+
+void
+vs_batch_append_compact(GString *out, const char *json, gsize length)
+{
+	gboolean in_string = FALSE, escaped = FALSE;
+
+	for (gsize i = 0; i < length; i++) {
+		char c = json[i];
+
+		if (in_string) {
+			if (escaped)
+				escaped = FALSE;
+			else if (c == '\\')
+				escaped = TRUE;
+			else if (c == '"')
+				in_string = FALSE;
+			g_string_append_c(out, c);
+		} else if (c == '"') {
+			in_string = TRUE;
+			g_string_append_c(out, c);
+		} else if (c != ' ' && c != '\n' && c != '\t' && c != '\r') {
+			g_string_append_c(out, c);
+		}
+	}
+}
+
+static gboolean line_error(GString *out, guint64 line_number, const char *format, ...)
+	G_GNUC_PRINTF(3, 4);
+
+static gboolean
+line_error(GString *out, guint64 line_number, const char *format, ...)
+{
+	va_list args;
+	g_autofree char *message = NULL;
+
+	va_start(args, format);
+	message = g_strdup_vprintf(format, args);
+	va_end(args);
+	g_string_append_printf(out, "{\"line\":%" G_GUINT64_FORMAT ",\"error\":", line_number);
+	vs_batch_append_json_string(out, message);
+	g_string_append(out, "}\n");
+	return FALSE;
+}
+
+/* ---------------------------------------------------------------- one query */
+
+typedef struct {
+	const char *source;
+	const char *dest;
+	gboolean has_port;
+	guint64 port;
+	const char *protocol;
+	gboolean has_source_port;
+	guint64 source_port;
+	guint64 probes;
+	guint64 seed;
+} Fields;
+
+/* A number member: a JSON integer or a decimal string, min..max. */
+static gboolean
+number_field(JsonNode *node, guint64 min, guint64 max, guint64 *out)
+{
+	if (JSON_NODE_HOLDS_VALUE(node) && json_node_get_value_type(node) == G_TYPE_INT64) {
+		gint64 value = json_node_get_int(node);
+
+		if (value < 0 || (guint64)value < min || (guint64)value > max)
+			return FALSE;
+		*out = (guint64)value;
+		return TRUE;
+	}
+	if (JSON_NODE_HOLDS_VALUE(node) && json_node_get_value_type(node) == G_TYPE_STRING)
+		return g_ascii_string_to_unsigned(json_node_get_string(node), 10, min, max, out,
+						  NULL);
+	return FALSE;
+}
+
+static const char *
+string_field(JsonNode *node)
+{
+	if (JSON_NODE_HOLDS_VALUE(node) && json_node_get_value_type(node) == G_TYPE_STRING)
+		return json_node_get_string(node);
+	return NULL;
+}
+
+/* Reads the members of one query object; FALSE after an error line. */
+static gboolean
+read_fields(JsonObject *object, Fields *fields, GString *out, guint64 line_number)
+{
+	JsonObjectIter iter;
+	const char *name;
+	JsonNode *node;
+
+	*fields = (Fields){.probes = BATCH_DEFAULT_PROBES, .seed = 1};
+	json_object_iter_init(&iter, object);
+	while (json_object_iter_next(&iter, &name, &node)) {
+		if (strcmp(name, "source") == 0 || strcmp(name, "dest") == 0 ||
+		    strcmp(name, "protocol") == 0) {
+			const char *value = string_field(node);
+
+			if (value == NULL)
+				return line_error(out, line_number, "\"%s\": expected a string",
+						  name);
+			if (name[0] == 's')
+				fields->source = value;
+			else if (name[0] == 'd')
+				fields->dest = value;
+			else
+				fields->protocol = value;
+		} else if (strcmp(name, "port") == 0) {
+			if (!number_field(node, 0, 65535, &fields->port))
+				return line_error(out, line_number,
+						  "\"port\": expected a port number 0..65535");
+			fields->has_port = TRUE;
+		} else if (strcmp(name, "sourcePort") == 0) {
+			if (!number_field(node, 0, 65535, &fields->source_port))
+				return line_error(
+					out, line_number,
+					"\"sourcePort\": expected a port number 0..65535");
+			fields->has_source_port = TRUE;
+		} else if (strcmp(name, "probes") == 0) {
+			if (!number_field(node, 1, BATCH_MAX_PROBES, &fields->probes))
+				return line_error(out, line_number,
+						  "\"probes\": expected a number of probes 1..%u",
+						  BATCH_MAX_PROBES);
+		} else if (strcmp(name, "seed") == 0) {
+			if (!number_field(node, 0, G_MAXUINT32, &fields->seed))
+				return line_error(out, line_number,
+						  "\"seed\": expected a whole number 0..%u",
+						  G_MAXUINT32);
+		} else {
+			return line_error(out, line_number,
+					  "unknown field \"%s\"; expected source, dest, port, "
+					  "protocol, sourcePort, probes or seed",
+					  name);
+		}
+	}
+	if (fields->source == NULL || fields->dest == NULL)
+		return line_error(out, line_number, "missing \"%s\"",
+				  fields->source == NULL ? "source" : "dest");
+	return TRUE;
+}
+
+/* The protocol and ports, as check's options define them; FALSE after an error line. */
+static gboolean
+read_protocol(const Fields *fields, VsQuery *query, gboolean uri_port, guint16 uri_port_value,
+	      GString *out, guint64 line_number)
+{
+	const char *protocol = fields->protocol != NULL ? fields->protocol : "tcp";
+	gboolean has_port = fields->has_port || uri_port;
+	guint16 port = fields->has_port ? (guint16)fields->port : uri_port_value;
+
+	query->source_port =
+		fields->has_source_port ? (guint16)fields->source_port : BATCH_DEFAULT_SOURCE_PORT;
+	if (g_ascii_strcasecmp(protocol, "http") == 0 ||
+	    g_ascii_strcasecmp(protocol, "https") == 0) {
+		query->protocol = VS_PROTO_TCP;
+		query->destination_port = has_port ? port : (protocol[4] == '\0' ? 80 : 443);
+		return TRUE;
+	}
+	if (g_ascii_strcasecmp(protocol, "icmp") == 0) {
+		if (fields->has_port || fields->has_source_port)
+			return line_error(out, line_number,
+					  "\"%s\" does not apply to protocol icmp (ICMP has no "
+					  "ports)",
+					  fields->has_port ? "port" : "sourcePort");
+		query->protocol = VS_PROTO_ICMP;
+		query->source_port = query->destination_port = 0;
+		return TRUE;
+	}
+	if (g_ascii_strcasecmp(protocol, "tcp") != 0 && g_ascii_strcasecmp(protocol, "udp") != 0)
+		return line_error(out, line_number,
+				  "\"protocol\" '%s': expected tcp, udp, icmp, http or https",
+				  protocol);
+	if (!has_port)
+		return line_error(out, line_number, "protocol %s needs a destination \"port\"",
+				  protocol);
+	query->protocol = g_ascii_strcasecmp(protocol, "udp") == 0 ? VS_PROTO_UDP : VS_PROTO_TCP;
+	query->destination_port = port;
+	return TRUE;
+}
+
+/* ---------------------------------------------------------------- answers */
+
+static void
+append_position(GString *out, VsPos pos)
+{
+	if (pos.file != NULL) {
+		g_string_append(out, ",\"file\":");
+		vs_batch_append_json_string(out, pos.file);
+	}
+	if (pos.line > 0)
+		g_string_append_printf(out, ",\"line\":%u", pos.line);
+}
+
+static void
+append_verdict(GString *out, const VsVerdict *verdict)
+{
+	char prefix[19];
+
+	g_string_append(out, verdict->reachable ? "{\"connectionStatus\":\"Reachable\""
+						: "{\"connectionStatus\":\"Unreachable\"");
+	if (verdict->has_issue) {
+		g_string_append(out, ",\"decidedBy\":{\"type\":");
+		vs_batch_append_json_string(out, vs_issue_type_name(verdict->issue_type));
+		if (verdict->rule != NULL) {
+			/* as connection troubleshoot names rules: UserRule_x, DefaultRule_x */
+			g_string_append(out, verdict->rule->is_default ? ",\"name\":\"DefaultRule_"
+								       : ",\"name\":\"UserRule_");
+			append_escaped(out, verdict->rule->name);
+			g_string_append_c(out, '"');
+			g_string_append(out, ",\"resource\":");
+			vs_batch_append_json_string(out, verdict->rule->nsg->name);
+			append_position(out, verdict->rule->pos);
+		} else if (verdict->route != NULL) {
+			const VsEffectiveRoute *route = verdict->route;
+
+			if (route->user_route != NULL) {
+				g_string_append(out, ",\"name\":");
+				vs_batch_append_json_string(out, route->user_route->name);
+				g_string_append(out, ",\"resource\":");
+				vs_batch_append_json_string(out, route->user_route->table->name);
+			} else {
+				g_string_append(out,
+						",\"name\":null,\"resource\":\"System Route\"");
+			}
+			g_string_append_printf(out,
+					       ",\"addressPrefix\":\"%s\",\"nextHopType\":\"%s\"",
+					       vs_prefix_format(route->prefix, prefix),
+					       vs_next_hop_type_name(route->next_hop_type));
+			if (route->user_route != NULL)
+				append_position(out, route->user_route->pos);
+		}
+		g_string_append_printf(out, ",\"hop\":%u,\"origin\":\"%s\"}", verdict->issue_hop,
+				       vs_issue_origin_name(verdict->issue_origin));
+	}
+	g_string_append(out, "}\n");
+}
+
+/* The destination's address: a VM of the model, an IPv4 address, or a name or URI that
+ * the model's DNS resolves for source.  FALSE after an error line. */
+static gboolean
+resolve_destination(const VsBatch *batch, const VsNic *source, const char *dest, VsIp4 *address,
+		    gboolean *uri_port, guint16 *port, GString *out, guint64 line_number)
+{
+	const VsVm *vm = vs_model_find_vm(batch->model, dest);
+	g_auto(VsTargetSpec) spec = {0};
+	g_autoptr(GError) error = NULL;
+	VsResolution resolution;
+
+	*uri_port = FALSE;
+	if (vm != NULL && vm->nics->len > 0) {
+		*address = ((const VsNic *)g_ptr_array_index(vm->nics, 0))->private_ip;
+		return TRUE;
+	}
+	if (vs_ip4_parse(dest, address, NULL))
+		return TRUE;
+	if (!vs_target_parse(dest, &spec, &error))
+		return line_error(out, line_number, "\"dest\" '%s': %s", dest, error->message);
+	resolution = vs_resolve_host(batch->model, source, spec.host, !spec.is_uri);
+	if (resolution.by == VS_RESOLVED_NONE)
+		return line_error(out, line_number,
+				  "\"dest\" '%s': the name does not resolve in model '%s'", dest,
+				  batch->model->name ? batch->model->name : "");
+	*address = resolution.address;
+	if (spec.is_uri) {
+		*uri_port = TRUE;
+		*port = spec.port;
+	}
+	return TRUE;
+}
+
+gboolean
+vs_batch_answer(VsBatch *batch, const char *line, gsize length, guint64 line_number, GString *out)
+{
+	g_autoptr(GError) error = NULL;
+	JsonNode *root;
+	Fields fields;
+	VsQuery query = {0};
+	gboolean uri_port;
+	guint16 port = 0;
+
+	while (length > 0 && g_ascii_isspace(line[length - 1]))
+		length--;
+	{
+		gsize start = 0;
+
+		while (start < length && g_ascii_isspace(line[start]))
+			start++;
+		if (start == length)
+			return TRUE; /* a blank line */
+	}
+	if (!json_parser_load_from_data(batch->parser, line, (gssize)length, &error))
+		return line_error(out, line_number, "not JSON: %s", error->message);
+	root = json_parser_get_root(batch->parser);
+	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root))
+		return line_error(out, line_number, "expected a JSON object, one query per line");
+	if (!read_fields(json_node_get_object(root), &fields, out, line_number))
+		return FALSE;
+	query.source = vs_model_resolve_nic(batch->model, fields.source);
+	if (query.source == NULL)
+		return line_error(out, line_number,
+				  "\"source\" '%s': no such VM or VM/NIC in model '%s'",
+				  fields.source, batch->model->name ? batch->model->name : "");
+	if (!resolve_destination(batch, query.source, fields.dest, &query.destination, &uri_port,
+				 &port, out, line_number) ||
+	    !read_protocol(&fields, &query, uri_port, port, out, line_number))
+		return FALSE;
+	query.destination_text = fields.dest;
+
+	if (batch->verdict_only) {
+		VsVerdict verdict;
+
+		vs_walk_verdict(batch->engine, &query, &verdict);
+		append_verdict(out, &verdict);
+	} else {
+		g_autoptr(VsTrace) trace = vs_walk(batch->engine, &query);
+
+		vs_latency_probe(batch->model, trace, (guint)fields.probes, (guint32)fields.seed);
+		g_string_truncate(batch->scratch, 0);
+		vs_render_check_json(batch->scratch, trace);
+		vs_batch_append_compact(out, batch->scratch->str, batch->scratch->len);
+		g_string_append_c(out, '\n');
+	}
+	return TRUE;
+}
