@@ -95,6 +95,7 @@ vs_engine_new(const VsModel *model)
 	engine->model = model;
 	engine->tags = vs_tag_index_new(model);
 	engine->routes = vs_route_index_new(model);
+	engine->nsgs = vs_nsg_index_new(model, engine->tags, VS_NSG_INDEX_CROSSOVER);
 	engine->nic_by_public_ip = g_hash_table_new(g_direct_hash, g_direct_equal);
 	for (guint i = 0; i < model->nics->len; i++) {
 		VsNic *nic = g_ptr_array_index(model->nics, i);
@@ -113,6 +114,7 @@ vs_engine_free(VsEngine *engine)
 {
 	if (engine == NULL)
 		return;
+	vs_nsg_index_free(engine->nsgs);
 	vs_tag_index_free(engine->tags);
 	vs_route_index_free(engine->routes);
 	g_hash_table_unref(engine->nic_by_public_ip);
@@ -330,7 +332,8 @@ static gboolean
 check_nsgs(VsWalk *walk, VsHop *hop, const VsNic *nic, VsDirection direction,
 	   const VsPacket *packet)
 {
-	VsNsgVerdict verdict = vs_nsg_evaluate_nic(walk->engine->tags, nic, direction, packet);
+	VsNsgVerdict verdict =
+		vs_nsg_index_evaluate_nic(walk->engine->nsgs, nic, direction, packet);
 	const VsNsg *levels[2];
 	guint count;
 	g_autofree char *name = NULL, *where = NULL, *tuple = NULL;

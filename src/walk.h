@@ -11,6 +11,7 @@
 
 #include "model.h"
 #include "nsg.h"
+#include "nsg-index.h"
 #include "route.h"
 #include "trace.h"
 
@@ -19,6 +20,7 @@ typedef struct {
 	const VsModel *model;
 	VsTagIndex *tags;
 	VsRouteIndex *routes;
+	VsNsgIndex *nsgs; /* every NSG compiled for first-match lookup (nsg-index.c) */
 	/* GUINT_TO_POINTER(public ip) -> VsNic*, borrowed: a destination that is a VM's
 	 * public address continues from the Internet hop to that VM */
 	GHashTable *nic_by_public_ip;
