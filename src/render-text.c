@@ -271,7 +271,9 @@ vs_render_check_text(GString *out, const VsTrace *trace, gboolean explain)
 	g_string_append_printf(
 		out, "%s: %s -> ", trace->reachable ? "Reachable" : "Unreachable",
 		trace->source != NULL && trace->source->vm != NULL ? trace->source->vm->name : "?");
-	if (trace->destination_text != NULL && strcmp(trace->destination_text, ip) != 0)
+	if (trace->destination_unresolved)
+		g_string_append_printf(out, "%s (does not resolve)", trace->destination_text);
+	else if (trace->destination_text != NULL && strcmp(trace->destination_text, ip) != 0)
 		g_string_append_printf(out, "%s (%s)", trace->destination_text, ip);
 	else
 		g_string_append(out, ip);

@@ -77,6 +77,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "hosts.h"
+
 /* ---------------------------------------------------------------- the engine */
 
 VsEngine *
@@ -113,6 +115,12 @@ vs_engine_free(VsEngine *engine)
 
 /* ---------------------------------------------------------------- walk state */
 
+/* One routing decision of a reply walk: at which NIC, by which route. */
+typedef struct {
+	const VsNic *at;
+	const VsEffectiveRoute *route; /* borrowed from the engine's route index */
+} VsReplyDecision;
+
 typedef struct {
 	const VsEngine *engine;
 	const VsModel *model;
@@ -120,6 +128,10 @@ typedef struct {
 	VsPacket packet;
 	gboolean explain;
 	GArray *visited; /* guint: the id of every NIC the packet passed */
+	/* TRUE for the reply's walk: routes only (NSGs and guest firewalls are
+	 * stateful, host checks were made on the request), into a scratch trace */
+	gboolean reply;
+	GArray *decisions; /* VsReplyDecision, reply walks only, else NULL */
 } VsWalk;
 
 static void explain(VsWalk *walk, VsHop *hop, const char *format, ...) G_GNUC_PRINTF(3, 4);
@@ -194,7 +206,28 @@ add_nic_hop(VsWalk *walk, VsHopType type, const VsNic *nic)
 	hop->resource_id = type == VS_HOP_SOURCE ? vs_vm_resource_id(walk->model, nic->vm)
 						 : vs_nic_resource_id(walk->model, nic);
 	g_array_append_val(walk->visited, nic->id);
+	if (!walk->reply && nic->vm != NULL)
+		vs_hosts_check_load(hop, nic->vm);
 	return vs_trace_add_hop(walk->trace, hop);
+}
+
+/* The guest firewall of nic's VM; a reply passes (guest firewalls are stateful too). */
+static gboolean
+check_firewall(VsWalk *walk, VsHop *hop, const VsNic *nic, VsFwDirection direction,
+	       VsIssueOrigin origin, const VsPacket *packet)
+{
+	if (walk->reply || nic->vm == NULL)
+		return TRUE;
+	return vs_hosts_check_firewall(hop, nic->vm, direction, origin, packet, walk->explain);
+}
+
+/* Whether the destination VM answers; a reply needs no answer. */
+static gboolean
+check_listener(VsWalk *walk, VsHop *hop, const VsNic *nic, const VsPacket *packet)
+{
+	if (walk->reply || nic->vm == NULL)
+		return TRUE;
+	return vs_hosts_check_listener(hop, nic->vm, packet, walk->explain);
 }
 
 /* ---------------------------------------------------------------- security rules */
@@ -275,6 +308,8 @@ check_nsgs(VsWalk *walk, VsHop *hop, const VsNic *nic, VsDirection direction,
 	g_autofree char *name = NULL, *where = NULL, *tuple = NULL;
 	VsIssue *issue;
 
+	if (walk->reply)
+		return TRUE; /* NSGs are stateful: the flow record lets the reply through */
 	if (walk->explain)
 		explain_nsgs(walk, hop, nic, direction, packet);
 	if (verdict.access == VS_ACCESS_ALLOW)
@@ -364,14 +399,10 @@ explain_route(VsWalk *walk, VsHop *hop, const VsSubnet *subnet, const VsEffectiv
 	}
 }
 
-/* A routing drop: an issue of type UserDefinedRoute on the hop that routed. */
-static VsIssue *
-route_drop(VsHop *hop, const VsEffectiveRoute *route, char *detail)
+/* RouteName and RouteTable (user routes), AddressPrefix and NextHopType. */
+static void
+add_route_context(VsIssue *issue, const VsEffectiveRoute *route)
 {
-	VsIssue *issue = add_issue(hop, VS_ORIGIN_OUTBOUND, VS_ISSUE_USER_DEFINED_ROUTE, detail);
-
-	if (route == NULL)
-		return issue;
 	issue->route = route->user_route;
 	if (route->user_route != NULL) {
 		vs_issue_add_context(issue, "RouteName", route->user_route->name);
@@ -384,6 +415,16 @@ route_drop(VsHop *hop, const VsEffectiveRoute *route, char *detail)
 				     vs_prefix_format(route->prefix, prefix));
 	}
 	vs_issue_add_context(issue, "NextHopType", vs_next_hop_type_name(route->next_hop_type));
+}
+
+/* A routing drop: an issue of type UserDefinedRoute on the hop that routed. */
+static VsIssue *
+route_drop(VsHop *hop, const VsEffectiveRoute *route, char *detail)
+{
+	VsIssue *issue = add_issue(hop, VS_ORIGIN_OUTBOUND, VS_ISSUE_USER_DEFINED_ROUTE, detail);
+
+	if (route != NULL)
+		add_route_context(issue, route);
 	return issue;
 }
 
@@ -511,6 +552,8 @@ arrive(VsWalk *walk, VsHop *from_hop, const VsNic *from, const VsNic *target)
 	}
 	hop = add_nic_hop(walk, VS_HOP_VNET_LOCAL, target);
 	check_nsgs(walk, hop, target, VS_DIRECTION_INBOUND, &walk->packet);
+	check_firewall(walk, hop, target, VS_FW_INBOUND, VS_ORIGIN_INBOUND, &walk->packet);
+	check_listener(walk, hop, target, &walk->packet);
 	return TRUE;
 }
 
@@ -553,8 +596,10 @@ to_internet(VsWalk *walk, VsHop *from_hop, const VsNic *from)
 
 	target = g_hash_table_lookup(walk->engine->nic_by_public_ip,
 				     GUINT_TO_POINTER(walk->packet.destination));
-	if (target == NULL)
+	if (target == NULL) {
+		vs_hosts_check_internet(hop, walk->model, &walk->packet, walk->explain);
 		return TRUE;
+	}
 	if (!from->has_public_ip) {
 		g_ptr_array_add(
 			walk->trace->notes,
@@ -577,6 +622,8 @@ to_internet(VsWalk *walk, VsHop *from_hop, const VsNic *from)
 		explain(walk, last, "Arrives through public IP %s, translated to %s.",
 			vs_ip4_format(walk->packet.destination, ip), target->name);
 		check_nsgs(walk, last, target, VS_DIRECTION_INBOUND, &translated);
+		check_firewall(walk, last, target, VS_FW_INBOUND, VS_ORIGIN_INBOUND, &translated);
+		check_listener(walk, last, target, &translated);
 	}
 	return TRUE;
 }
@@ -600,6 +647,11 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 
 		if (walk->explain)
 			explain_route(walk, hop, nic->subnet, route);
+		if (walk->decisions != NULL && route != NULL) {
+			VsReplyDecision decision = {nic, route};
+
+			g_array_append_val(walk->decisions, decision);
+		}
 		if (route == NULL) {
 			route_drop(hop, NULL,
 				   g_strdup_printf("No route of subnet %s matches %s, so the "
@@ -630,6 +682,16 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 					   destination, route_name));
 			return FALSE;
 		case VS_NEXT_HOP_INTERNET:
+			if (walk->reply) {
+				/* a reply to a private source sent to the internet never
+				 * comes back */
+				route_drop(hop, route,
+					   g_strdup_printf("%s matches %s, whose next hop is the "
+							   "Internet: the reply leaves the "
+							   "virtual network.",
+							   destination, route_name));
+				return FALSE;
+			}
 			return to_internet(walk, hop, nic);
 		case VS_NEXT_HOP_VNET_LOCAL:
 		case VS_NEXT_HOP_VNET_PEERING:
@@ -699,14 +761,296 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 
 		next = add_nic_hop(walk, VS_HOP_VIRTUAL_APPLIANCE, appliance);
 		explain(walk, next,
-			"%s forwards (enableIpForwarding); its NSGs see the original "
-			"packet.",
+			"%s is a virtual appliance: %s sends it the packet, and its NIC "
+			"%s has enableIpForwarding, so it accepts a packet addressed to "
+			"another host.  Its NSGs see the original addresses.",
+			appliance->vm != NULL ? appliance->vm->name : appliance->name, route_name,
 			appliance->name);
 		check_nsgs(walk, next, appliance, VS_DIRECTION_INBOUND, &walk->packet);
+		check_firewall(walk, next, appliance, VS_FW_FORWARD, VS_ORIGIN_LOCAL,
+			       &walk->packet);
 		check_nsgs(walk, next, appliance, VS_DIRECTION_OUTBOUND, &walk->packet);
 		hop = next;
 		nic = appliance;
 	}
+}
+
+/* ---------------------------------------------------------------- the return path */
+
+/* The hop of the request's path at nic, or NULL. */
+static VsHop *
+request_hop_at(const VsTrace *trace, const VsNic *nic)
+{
+	for (guint i = 0; i < trace->hops->len; i++) {
+		VsHop *hop = g_ptr_array_index(trace->hops, i);
+
+		if (hop->nic == nic)
+			return hop;
+	}
+	return NULL;
+}
+
+static gboolean
+hop_list_has_nic(const GPtrArray *hops, const VsNic *nic)
+{
+	for (guint i = 0; i < hops->len; i++)
+		if (((const VsHop *)g_ptr_array_index(hops, i))->nic == nic)
+			return TRUE;
+	return FALSE;
+}
+
+static const char *
+nic_vm_name(const VsNic *nic)
+{
+	return nic->vm != NULL ? nic->vm->name : nic->name;
+}
+
+/* "fw1, fw2" (the VMs of the appliance hops), or "none" (owned) */
+static char *
+appliances_text(const GPtrArray *hops)
+{
+	GString *text = g_string_new(NULL);
+
+	for (guint i = 0; i < hops->len; i++) {
+		const VsHop *hop = g_ptr_array_index(hops, i);
+
+		if (hop->type == VS_HOP_VIRTUAL_APPLIANCE)
+			g_string_append_printf(text, "%s%s", text->len > 0 ? ", " : "",
+					       nic_vm_name(hop->nic));
+	}
+	if (text->len == 0)
+		g_string_append(text, "none");
+	return g_string_free(text, FALSE);
+}
+
+/*
+ * The first routing decision of the reply that leaves the request's path
+ * reversed: the one that sends the reply elsewhere.  reply_hops[i] is where
+ * decision i was made; the request reversed visits the same NICs in the
+ * opposite order.
+ */
+static const VsReplyDecision *
+divergent_decision(const VsTrace *trace, const GPtrArray *reply_hops, const GArray *decisions)
+{
+	guint n = trace->hops->len;
+
+	for (guint i = 0; i < decisions->len; i++) {
+		const VsHop *next =
+			i + 1 < reply_hops->len ? g_ptr_array_index(reply_hops, i + 1) : NULL;
+		const VsHop *expected =
+			i + 1 < n ? g_ptr_array_index(trace->hops, n - 2 - i) : NULL;
+
+		if (next == NULL || expected == NULL || next->nic != expected->nic)
+			return &g_array_index(decisions, VsReplyDecision, i);
+	}
+	return decisions->len > 0 ? &g_array_index(decisions, VsReplyDecision, 0) : NULL;
+}
+
+/* "leaving db1, subnet spoke2/snet-db routes it with 10.1.0.0/16 -> ..." (owned) */
+static char *
+decision_text(const VsReplyDecision *decision)
+{
+	g_autofree char *route = route_text(decision->route);
+
+	return g_strdup_printf("leaving %s, subnet %s routes it with %s", nic_vm_name(decision->at),
+			       decision->at->subnet != NULL ? decision->at->subnet->path : "?",
+			       route);
+}
+
+/* The reply cannot come back: its drop becomes an Error on the request's path. */
+static void
+reply_dropped(VsWalk *walk, VsHop *destination_hop, const VsTrace *reply_trace, const char *tuple)
+{
+	for (guint i = 0; i < reply_trace->hops->len; i++) {
+		const VsHop *reply_hop = g_ptr_array_index(reply_trace->hops, i);
+		VsHop *target;
+
+		for (guint j = 0; j < reply_hop->issues->len; j++) {
+			const VsIssue *dropped = g_ptr_array_index(reply_hop->issues, j);
+			VsIssue *issue;
+
+			if (dropped->severity != VS_ISSUE_SEVERITY_ERROR)
+				continue;
+			target = reply_hop->nic != NULL
+					 ? request_hop_at(walk->trace, reply_hop->nic)
+					 : NULL;
+			if (target == NULL)
+				target = destination_hop;
+			issue = add_issue(target, VS_ORIGIN_OUTBOUND, dropped->type,
+					  g_strdup_printf("The reply (%s) cannot come back: %s",
+							  tuple, dropped->detail));
+			issue->route = dropped->route;
+			for (guint k = 0; k < dropped->context->len; k++) {
+				const VsIssueContext *context =
+					g_ptr_array_index(dropped->context, k);
+
+				vs_issue_add_context(issue, context->key, context->value);
+			}
+			explain(walk, destination_hop, "  %s", issue->detail);
+			return;
+		}
+	}
+}
+
+static VsIssue *
+asymmetry_issue(VsHop *hop, VsIssueOrigin origin, const VsReplyDecision *decision, char *detail)
+{
+	VsIssue *issue =
+		vs_issue_new(origin, VS_ISSUE_SEVERITY_WARNING, VS_ISSUE_USER_DEFINED_ROUTE);
+
+	issue->detail = detail;
+	if (decision != NULL)
+		add_route_context(issue, decision->route);
+	g_ptr_array_add(hop->issues, issue);
+	return issue;
+}
+
+/*
+ * Walks the reply of a request that reached a VM by private routing, and
+ * compares the appliances it passes with the request's.  Returns FALSE when
+ * the reply cannot make the connection work: it is dropped, or the paths are
+ * asymmetric through an appliance (which, stateful, drops the flow).
+ */
+static gboolean
+check_return_path(VsWalk *walk)
+{
+	VsTrace *trace = walk->trace;
+	VsHop *destination_hop = g_ptr_array_index(trace->hops, trace->hops->len - 1);
+	g_autoptr(VsTrace) reply_trace = vs_trace_new();
+	g_autoptr(GArray) visited_nics = g_array_new(FALSE, FALSE, sizeof(guint));
+	g_autoptr(GArray) decisions = g_array_new(FALSE, FALSE, sizeof(VsReplyDecision));
+	g_autofree char *tuple = NULL;
+	g_autofree char *request_appliances = NULL, *reply_appliances = NULL;
+	const VsReplyDecision *divergent;
+	VsWalk reply = {
+		.engine = walk->engine,
+		.model = walk->model,
+		.trace = reply_trace,
+		.explain = FALSE,
+		.visited = visited_nics,
+		.reply = TRUE,
+		.decisions = decisions,
+	};
+	gboolean symmetric = TRUE;
+	VsHop *start;
+
+	if (destination_hop->type != VS_HOP_VNET_LOCAL || destination_hop->nic == NULL)
+		return TRUE;
+	/* Through the internet, the reply comes back to the public address the
+	 * request left with (SNAT), so it retraces the request by construction. */
+	for (guint i = 0; i < trace->hops->len; i++)
+		if (((const VsHop *)g_ptr_array_index(trace->hops, i))->type == VS_HOP_INTERNET)
+			return TRUE;
+
+	reply.packet = (VsPacket){
+		.source = walk->packet.destination,
+		.destination = walk->packet.source,
+		.protocol = walk->packet.protocol,
+		.source_port = walk->packet.destination_port,
+		.destination_port = walk->packet.source_port,
+	};
+	tuple = packet_text(&reply.packet);
+	explain(walk, destination_hop,
+		"Return path: the reply %s is routed back from here.  NSGs and guest "
+		"firewalls are stateful and let it through, but every subnet it leaves "
+		"routes it again:",
+		tuple);
+	start = add_nic_hop(&reply, VS_HOP_SOURCE, destination_hop->nic);
+	if (!route_on(&reply, start, destination_hop->nic)) {
+		for (guint i = 0; i < decisions->len; i++) {
+			g_autofree char *text =
+				decision_text(&g_array_index(decisions, VsReplyDecision, i));
+
+			explain(walk, destination_hop, "  %s.", text);
+		}
+		reply_dropped(walk, destination_hop, reply_trace, tuple);
+		return FALSE;
+	}
+	for (guint i = 0; i < decisions->len; i++) {
+		g_autofree char *text =
+			decision_text(&g_array_index(decisions, VsReplyDecision, i));
+
+		explain(walk, destination_hop, "  %s.", text);
+	}
+
+	request_appliances = appliances_text(trace->hops);
+	reply_appliances = appliances_text(reply_trace->hops);
+	divergent = divergent_decision(trace, reply_trace->hops, decisions);
+	/* an appliance of the request that the reply bypasses */
+	for (guint i = 0; i < trace->hops->len; i++) {
+		VsHop *hop = g_ptr_array_index(trace->hops, i);
+		g_autofree char *where = NULL;
+
+		if (hop->type != VS_HOP_VIRTUAL_APPLIANCE ||
+		    hop_list_has_nic(reply_trace->hops, hop->nic))
+			continue;
+		symmetric = FALSE;
+		where = divergent != NULL ? decision_text(divergent) : g_strdup("");
+		asymmetry_issue(
+			hop, VS_ORIGIN_LOCAL, divergent,
+			g_strdup_printf(
+				"Asymmetric routing: the request passes %s, but the reply (%s) "
+				"does not: %s.  A stateful appliance drops a flow it sees only "
+				"half of, so the connection fails.  Route the reply through %s "
+				"as well, or the request around it.",
+				nic_vm_name(hop->nic), tuple, where, nic_vm_name(hop->nic)));
+	}
+	/* an appliance of the reply that the request did not pass */
+	for (guint i = 0; i < reply_trace->hops->len; i++) {
+		const VsHop *reply_hop = g_ptr_array_index(reply_trace->hops, i);
+		const VsReplyDecision *sender;
+		g_autofree char *where = NULL;
+		VsHop *target;
+
+		if (reply_hop->type != VS_HOP_VIRTUAL_APPLIANCE ||
+		    hop_list_has_nic(trace->hops, reply_hop->nic))
+			continue;
+		symmetric = FALSE;
+		/* decision i - 1 sent the reply to this appliance */
+		sender = &g_array_index(decisions, VsReplyDecision, i - 1);
+		target = request_hop_at(trace, sender->at);
+		if (target == NULL)
+			target = destination_hop;
+		where = decision_text(sender);
+		asymmetry_issue(
+			target, VS_ORIGIN_OUTBOUND, sender,
+			g_strdup_printf("Asymmetric routing: the reply (%s) passes %s, which "
+					"the request did not: %s.  %s never saw the request, so "
+					"as a stateful appliance it drops the reply and the "
+					"connection fails.",
+					tuple, nic_vm_name(reply_hop->nic), where,
+					nic_vm_name(reply_hop->nic)));
+	}
+	if (symmetric)
+		explain(walk, destination_hop,
+			"  The reply passes the same appliances as the request (%s): the route "
+			"is symmetric.",
+			request_appliances);
+	else
+		explain(walk, destination_hop,
+			"  The request passes %s but the reply passes %s: asymmetric routing, "
+			"which a stateful appliance does not survive.",
+			request_appliances, reply_appliances);
+	return symmetric;
+}
+
+/* ---------------------------------------------------------------- the walk */
+
+/* The Source hop only, with a DnsResolution issue: the name led nowhere. */
+static void
+unresolved(VsWalk *walk, VsHop *hop, const char *name)
+{
+	const VsNic *source = walk->trace->source;
+	VsIssue *issue = add_issue(
+		hop, VS_ORIGIN_LOCAL, VS_ISSUE_DNS_RESOLUTION,
+		g_strdup_printf("The name %s does not resolve from %s: it is not one of "
+				"dns.records, not a VM in VNet %s (Azure-provided DNS), and "
+				"not one of internet.endpoints.  Nothing was sent.",
+				name, source->vm != NULL ? source->vm->name : source->name,
+				source->subnet != NULL ? source->subnet->vnet->name : "?"));
+
+	vs_issue_add_context(issue, "Name", name);
+	explain(walk, hop, "%s", issue->detail);
 }
 
 VsTrace *
@@ -724,13 +1068,13 @@ vs_walk(const VsEngine *engine, const VsQuery *query)
 		.explain = query->explain,
 		.visited = visited_nics,
 	};
-	gboolean arrived;
+	gboolean arrived = FALSE;
 	VsHop *hop;
 
 	vs_ip4_format(query->destination, destination);
 	walk.packet = (VsPacket){
 		.source = source->private_ip,
-		.destination = query->destination,
+		.destination = query->unresolved_name != NULL ? 0 : query->destination,
 		.protocol = query->protocol,
 		.source_port = vs_protocol_has_ports(query->protocol) ? query->source_port : 0,
 		.destination_port =
@@ -738,19 +1082,43 @@ vs_walk(const VsEngine *engine, const VsQuery *query)
 	};
 	trace->packet = walk.packet;
 	trace->source = source;
-	trace->destination_text =
-		g_strdup(query->destination_text != NULL ? query->destination_text : destination);
+	if (query->unresolved_name != NULL) {
+		trace->destination_unresolved = TRUE;
+		trace->destination_text = g_strdup(query->unresolved_name);
+	} else {
+		trace->destination_text = g_strdup(
+			query->destination_text != NULL ? query->destination_text : destination);
+	}
 
 	hop = add_nic_hop(&walk, VS_HOP_SOURCE, source);
-	check_nsgs(&walk, hop, source, VS_DIRECTION_OUTBOUND, &walk.packet);
-	arrived = route_on(&walk, hop, source);
+	if (source->vm == NULL || vs_hosts_check_agent(hop, source->vm)) {
+		if (query->unresolved_name != NULL) {
+			unresolved(&walk, hop, query->unresolved_name);
+		} else {
+			/* the operating system's firewall sees the packet before the NIC */
+			check_firewall(&walk, hop, source, VS_FW_OUTBOUND, VS_ORIGIN_OUTBOUND,
+				       &walk.packet);
+			check_nsgs(&walk, hop, source, VS_DIRECTION_OUTBOUND, &walk.packet);
+			arrived = route_on(&walk, hop, source);
+			if (arrived && !check_return_path(&walk))
+				arrived = FALSE;
+		}
+	}
 	trace->reachable = arrived && !vs_trace_has_error(trace);
+	if (query->protocol == VS_PROTO_UDP && query->unresolved_name == NULL)
+		g_ptr_array_add(
+			trace->notes,
+			g_strdup("UDP reachability is policy-only: UDP has no handshake, so "
+				 "the verdict says whether NSGs, routes and guest firewalls "
+				 "let the datagrams through, not whether a process reads "
+				 "them."));
 
-	seed = g_strdup_printf("%s|%s/%s|%s|%s|%u|%u",
-			       engine->model->name ? engine->model->name : "",
-			       source->vm != NULL ? source->vm->name : "", source->name,
-			       destination, vs_protocol_name(query->protocol),
-			       walk.packet.source_port, walk.packet.destination_port);
+	seed = g_strdup_printf(
+		"%s|%s/%s|%s|%s|%u|%u", engine->model->name ? engine->model->name : "",
+		source->vm != NULL ? source->vm->name : "", source->name,
+		query->unresolved_name != NULL ? query->unresolved_name : destination,
+		vs_protocol_name(query->protocol), walk.packet.source_port,
+		walk.packet.destination_port);
 	vs_trace_assign_ids(trace, seed);
 	return trace;
 }

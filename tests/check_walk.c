@@ -21,11 +21,14 @@
  *                        snet-lb 10.0.5.0/24 (10.50/16 -> nva-a): nva-b 10.0.5.4
  *   spoke1 10.1.0.0/16   snet-web 10.1.1.0/24 with rt-spoke1: web1 10.1.1.4 (public 20.1.1.4),
  *                        web2 10.1.1.5
- *   spoke2 10.2.0.0/16   snet-db 10.2.1.0/24: db1 10.2.1.4 (public 52.0.0.4); its peering to
- *                        the hub accepts forwarded traffic
- *   spoke3 10.3.0.0/16   snet-app 10.3.1.0/24: app1 10.3.1.4; refuses forwarded traffic
+ *   spoke2 10.2.0.0/16   snet-db 10.2.1.0/24 with rt-spoke2 (10.1/16 -> fw1, the return
+ *                        route): db1 10.2.1.4 (public 52.0.0.4); its peering to the hub
+ *                        accepts forwarded traffic
+ *   spoke3 10.3.0.0/16   snet-app 10.3.1.0/24 with rt-spoke3 (10.1/16 -> fw1): app1
+ *                        10.3.1.4; refuses forwarded traffic
  *   spoke4 10.6.0.0/16   spoke1 peers to it, it never peers back (Initiated): vm4 10.6.1.4
- * Spokes 1-3 are Connected with the hub.
+ * Spokes 1-3 are Connected with the hub; spoke1 accepts forwarded traffic (the
+ * replies that fw1 forwards back to it).
  */
 typedef struct {
 	VsModel *model;
@@ -40,7 +43,7 @@ fixture_init(Fixture *f)
 {
 	VsVnet *spoke4;
 	VsSubnet *fw_subnet, *priv, *priv2, *la, *lb;
-	VsRouteTable *rt_spoke1, *rt_la, *rt_lb, *rt_priv2;
+	VsRouteTable *rt_spoke1, *rt_spoke2, *rt_spoke3, *rt_la, *rt_lb, *rt_priv2;
 
 	memset(f, 0, sizeof(*f));
 	f->model = mb_model("lab");
@@ -50,6 +53,7 @@ fixture_init(Fixture *f)
 	f->spoke3 = mb_vnet(f->model, "spoke3", "10.3.0.0/16");
 	spoke4 = mb_vnet(f->model, "spoke4", "10.6.0.0/16");
 	mb_peer(f->spoke1, f->hub);
+	((VsPeering *)g_ptr_array_index(f->spoke1->peerings, 0))->allow_forwarded_traffic = TRUE;
 	mb_peer(f->hub, f->spoke2);
 	((VsPeering *)g_ptr_array_index(f->spoke2->peerings, 0))->allow_forwarded_traffic = TRUE;
 	mb_peer(f->hub, f->spoke3);
@@ -64,7 +68,12 @@ fixture_init(Fixture *f)
 	lb = mb_subnet(f->model, f->hub, "snet-lb", "10.0.5.0/24");
 	f->web_subnet = mb_subnet(f->model, f->spoke1, "snet-web", "10.1.1.0/24");
 	f->db_subnet = mb_subnet(f->model, f->spoke2, "snet-db", "10.2.1.0/24");
-	mb_subnet(f->model, f->spoke3, "snet-app", "10.3.1.0/24");
+	rt_spoke2 = mb_route_table(f->model, "rt-spoke2");
+	mb_route(rt_spoke2, "to-spoke1", "10.1.0.0/16", "VirtualAppliance", "10.0.1.4");
+	f->db_subnet->route_table = rt_spoke2;
+	rt_spoke3 = mb_route_table(f->model, "rt-spoke3");
+	mb_route(rt_spoke3, "to-spoke1", "10.1.0.0/16", "VirtualAppliance", "10.0.1.4");
+	mb_subnet(f->model, f->spoke3, "snet-app", "10.3.1.0/24")->route_table = rt_spoke3;
 	mb_subnet(f->model, spoke4, "snet", "10.6.1.0/24");
 
 	rt_spoke1 = mb_route_table(f->model, "rt-spoke1");
