@@ -62,10 +62,64 @@
  *     Azure reports for a destination it cannot resolve (a last hop with
  *     resourceId "Unknown").  The walk lists that hop (type VnetLocal,
  *     resourceId "Unknown", no NIC) with the issue, origin Local.
+ *   - GuestFirewall for a VM's own firewall (hosts.c; context FirewallRule,
+ *     the rule's name or "defaultInbound" / "defaultOutbound" /
+ *     "defaultForward" when no rule matched).  Where and with which origin,
+ *     following cli.md's rule that a block leaving a hop is Outbound and one
+ *     entering it Inbound: the source VM's Outbound rules on the Source hop,
+ *     origin Outbound (the operating system filters before the NIC, so they
+ *     come before its NSGs); an appliance's Forward rules on its hop, origin
+ *     Local (the packet has entered, and it is the VM's own routing decision
+ *     that drops it, between its inbound and outbound NSGs); the
+ *     destination's Inbound rules on its hop, origin Inbound, after its NSGs.
+ *     Like an NSG deny, a firewall deny does not end the walk.
+ *   - NoListenerOnDestination (origin Local, on the destination hop) for a
+ *     TCP port outside a VM's or an internet endpoint's listeningPorts, and
+ *     Unknown for a public address where nothing answers (internet.reachable
+ *     false and no endpoint with that address).  ICMP always gets an answer;
+ *     UDP has no handshake, so vnetsim does not check listeners for it and
+ *     the trace carries a note saying UDP reachability is policy-only.
+ *   - CPU / Memory, Warning, origin Local, on every hop whose VM is at or
+ *     above the busy threshold (source, appliance, destination).  A warning
+ *     never makes a path unreachable; latency.c adds the delay and loss.
+ *   - AgentStopped (origin Local) on the Source hop when the source VM has no
+ *     Network Watcher agent, and DnsResolution (origin Local, context Name)
+ *     when the TARGET's name did not resolve.  Azure's check runs from that
+ *     agent and needs an address, so in both cases the trace is the Source
+ *     hop alone: nothing was sent.
  * Every issue carries a detail sentence in the model's terms.
  *
+ * The return path.  When the request reached a VM by private routing, the
+ * walk routes the reply too: from the destination NIC back to the source
+ * address, with the reply's 5-tuple.  NSGs and guest firewalls are stateful
+ * (reference 2.7), so they are not evaluated again, but every subnet the
+ * reply leaves routes it afresh, and peerings must carry it (a reply
+ * forwarded by a hub appliance needs allowForwardedTraffic on the
+ * receiving side, as the request did).  Two things can break it:
+ *   - the reply is dropped (a None route, no route back): the drop becomes an
+ *     Error on the request's hop at the NIC that routed it (else the
+ *     destination hop), origin Outbound, with the drop's own type and context;
+ *   - the reply bypasses an appliance the request passed, or passes one the
+ *     request did not: asymmetric routing.  vnetsim treats every appliance as
+ *     stateful, as the firewalls people put in hubs are (Azure Firewall and
+ *     third-party NVAs drop a TCP segment of a flow whose start they never
+ *     saw), so the connection fails: the trace is Unreachable.  Each such
+ *     appliance gets a Warning of type UserDefinedRoute, with context naming
+ *     the reply's route that leaves the request's path (RouteName and
+ *     RouteTable for a user route, AddressPrefix, NextHopType): on the
+ *     bypassed appliance's hop, origin Local (the appliance sees half a
+ *     flow); for an appliance only the reply passes (it has no hop of its
+ *     own in the request's list), on the hop that sent the reply to it
+ *     (else the destination hop), origin Outbound.  The severity stays
+ *     Warning, as nothing rejects the request itself; the verdict says the
+ *     connection fails.
+ * A request that went out to the internet is not followed back: its reply
+ * returns to the public address it left with (SNAT at the VM or the
+ * appliance), which retraces the request by construction.
+ *
  * Reachable means the path reached its destination (a VM's NIC or the
- * internet) with no Error issue on any hop.  Hop ids are seeded with the
+ * internet) with no Error issue on any hop, something answered there, and
+ * the reply comes back through the same appliances.  Hop ids are seeded with the
  * model name, the source NIC, the destination, protocol and ports, so the
  * same query gives byte-identical ids.  Explain lines (--explain) are built
  * only when the query asks for them.
@@ -877,7 +931,7 @@ reply_dropped(VsWalk *walk, VsHop *destination_hop, const VsTrace *reply_trace, 
 			if (target == NULL)
 				target = destination_hop;
 			issue = add_issue(target, VS_ORIGIN_OUTBOUND, dropped->type,
-					  g_strdup_printf("The reply (%s) cannot come back: %s",
+					  g_strdup_printf("The reply (%s) cannot come back.  %s",
 							  tuple, dropped->detail));
 			issue->route = dropped->route;
 			for (guint k = 0; k < dropped->context->len; k++) {
