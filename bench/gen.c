@@ -478,7 +478,11 @@ put_route_tables(Gen *gen)
 	for (guint i = 1; i <= gen->spoke_count; i++) {
 		g_autoptr(GHashTable) used =
 			g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-		const char *fw = i % 2 ? "10.0.1.4" : "10.0.1.5";
+		/* odd spokes default through fw1, even ones through fw2, so replies between
+		 * them take the other firewall (asymmetric routing, a classic hub mistake);
+		 * spoke 1 uses fw2 so that its traffic with the island (fw1) is asymmetric
+		 * even in the smallest models */
+		const char *fw = i % 2 == 0 || i == 1 ? "10.0.1.5" : "10.0.1.4";
 		guint n = 0, attempts = 0;
 
 		put_printf(gen,

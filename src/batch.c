@@ -28,8 +28,9 @@ struct VsBatch {
 	const VsModel *model;
 	const VsEngine *engine;
 	gboolean verdict_only;
-	JsonParser *parser; /* reused line after line */
-	GString *scratch;   /* the pretty JSON of a full answer, before squeezing */
+	JsonParser *parser;   /* reused line after line */
+	VsTargetSpec *target; /* the current line's destination (reused) */
+	GString *scratch;     /* the pretty JSON of a full answer, before squeezing */
 };
 
 VsBatch *
@@ -42,6 +43,7 @@ vs_batch_new(const VsModel *model, const VsEngine *engine, gboolean verdict_only
 	batch->verdict_only = verdict_only;
 	batch->parser = json_parser_new_immutable();
 	batch->scratch = g_string_new(NULL);
+	batch->target = g_new0(VsTargetSpec, 1);
 	return batch;
 }
 
@@ -52,6 +54,8 @@ vs_batch_free(VsBatch *batch)
 		return;
 	g_object_unref(batch->parser);
 	g_string_free(batch->scratch, TRUE);
+	vs_target_spec_clear(batch->target);
+	g_free(batch->target);
 	g_free(batch);
 }
 
@@ -332,37 +336,51 @@ append_verdict(GString *out, const VsVerdict *verdict)
 	g_string_append(out, "}\n");
 }
 
-/* The destination's address: a VM of the model, an IPv4 address, or a name or URI that
- * the model's DNS resolves for source.  FALSE after an error line. */
+/*
+ * The destination as check resolves its TARGET (cmd-check.c): a VM of the
+ * model first, an IPv4 address, or a name or URI through the model's DNS.  A
+ * name that does not resolve is not a bad line: the walk reports it as a
+ * DnsResolution issue, as check does.  A malformed URI is a bad line (check's
+ * usage error).  FALSE after an error line.
+ */
 static gboolean
-resolve_destination(const VsBatch *batch, const VsNic *source, const char *dest, VsIp4 *address,
-		    gboolean *uri_port, guint16 *port, GString *out, guint64 line_number)
+resolve_destination(const VsBatch *batch, VsQuery *query, const char *dest, gboolean *uri_port,
+		    guint16 *port, GString *out, guint64 line_number)
 {
-	const VsVm *vm = vs_model_find_vm(batch->model, dest);
-	g_auto(VsTargetSpec) spec = {0};
 	g_autoptr(GError) error = NULL;
 	VsResolution resolution;
 
 	*uri_port = FALSE;
-	if (vm != NULL && vm->nics->len > 0) {
-		*address = ((const VsNic *)g_ptr_array_index(vm->nics, 0))->private_ip;
-		return TRUE;
-	}
-	if (vs_ip4_parse(dest, address, NULL))
-		return TRUE;
-	if (!vs_target_parse(dest, &spec, &error))
+	vs_target_spec_clear(batch->target);
+	if (!vs_target_parse(dest, batch->target, &error))
 		return line_error(out, line_number, "\"dest\" '%s': %s", dest, error->message);
-	resolution = vs_resolve_host(batch->model, source, spec.host, !spec.is_uri);
+	resolution = vs_resolve_host(batch->model, query->source, batch->target->host,
+				     !batch->target->is_uri);
 	if (resolution.by == VS_RESOLVED_NONE)
-		return line_error(out, line_number,
-				  "\"dest\" '%s': the name does not resolve in model '%s'", dest,
-				  batch->model->name ? batch->model->name : "");
-	*address = resolution.address;
-	if (spec.is_uri) {
+		query->unresolved_name = batch->target->host;
+	query->destination = resolution.address;
+	if (batch->target->is_uri) {
 		*uri_port = TRUE;
-		*port = spec.port;
+		*port = batch->target->port;
 	}
 	return TRUE;
+}
+
+/* As check: no probes leave a source without its agent, or for a name that did not
+ * resolve. */
+static gboolean
+no_probes_sent(const VsTrace *trace)
+{
+	const VsHop *source;
+
+	if (trace->destination_unresolved)
+		return TRUE;
+	source = g_ptr_array_index(trace->hops, 0);
+	for (guint i = 0; i < source->issues->len; i++)
+		if (((const VsIssue *)g_ptr_array_index(source->issues, i))->type ==
+		    VS_ISSUE_AGENT_STOPPED)
+			return TRUE;
+	return FALSE;
 }
 
 gboolean
@@ -397,8 +415,7 @@ vs_batch_answer(VsBatch *batch, const char *line, gsize length, guint64 line_num
 		return line_error(out, line_number,
 				  "\"source\" '%s': no such VM or VM/NIC in model '%s'",
 				  fields.source, batch->model->name ? batch->model->name : "");
-	if (!resolve_destination(batch, query.source, fields.dest, &query.destination, &uri_port,
-				 &port, out, line_number) ||
+	if (!resolve_destination(batch, &query, fields.dest, &uri_port, &port, out, line_number) ||
 	    !read_protocol(&fields, &query, uri_port, port, out, line_number))
 		return FALSE;
 	query.destination_text = fields.dest;
@@ -411,7 +428,9 @@ vs_batch_answer(VsBatch *batch, const char *line, gsize length, guint64 line_num
 	} else {
 		g_autoptr(VsTrace) trace = vs_walk(batch->engine, &query);
 
-		vs_latency_probe(batch->model, trace, (guint)fields.probes, (guint32)fields.seed);
+		vs_latency_probe(batch->model, trace,
+				 no_probes_sent(trace) ? 0 : (guint)fields.probes,
+				 (guint32)fields.seed);
 		g_string_truncate(batch->scratch, 0);
 		vs_render_check_json(batch->scratch, trace);
 		vs_batch_append_compact(out, batch->scratch->str, batch->scratch->len);

@@ -62,21 +62,75 @@
  *     Azure reports for a destination it cannot resolve (a last hop with
  *     resourceId "Unknown").  The walk lists that hop (type VnetLocal,
  *     resourceId "Unknown", no NIC) with the issue, origin Local.
+ *   - GuestFirewall for a VM's own firewall (hosts.c; context FirewallRule,
+ *     the rule's name or "defaultInbound" / "defaultOutbound" /
+ *     "defaultForward" when no rule matched).  Where and with which origin,
+ *     following cli.md's rule that a block leaving a hop is Outbound and one
+ *     entering it Inbound: the source VM's Outbound rules on the Source hop,
+ *     origin Outbound (the operating system filters before the NIC, so they
+ *     come before its NSGs); an appliance's Forward rules on its hop, origin
+ *     Local (the packet has entered, and it is the VM's own routing decision
+ *     that drops it, between its inbound and outbound NSGs); the
+ *     destination's Inbound rules on its hop, origin Inbound, after its NSGs.
+ *     Like an NSG deny, a firewall deny does not end the walk.
+ *   - NoListenerOnDestination (origin Local, on the destination hop) for a
+ *     TCP port outside a VM's or an internet endpoint's listeningPorts, and
+ *     Unknown for a public address where nothing answers (internet.reachable
+ *     false and no endpoint with that address).  ICMP always gets an answer;
+ *     UDP has no handshake, so vnetsim does not check listeners for it and
+ *     the trace carries a note saying UDP reachability is policy-only.
+ *   - CPU / Memory, Warning, origin Local, on every hop whose VM is at or
+ *     above the busy threshold (source, appliance, destination).  A warning
+ *     never makes a path unreachable; latency.c adds the delay and loss.
+ *   - AgentStopped (origin Local) on the Source hop when the source VM has no
+ *     Network Watcher agent, and DnsResolution (origin Local, context Name)
+ *     when the TARGET's name did not resolve.  Azure's check runs from that
+ *     agent and needs an address, so in both cases the trace is the Source
+ *     hop alone: nothing was sent.
  * Every issue carries a detail sentence in the model's terms.
  *
+ * The return path.  When the request reached a VM by private routing, the
+ * walk routes the reply too: from the destination NIC back to the source
+ * address, with the reply's 5-tuple.  NSGs and guest firewalls are stateful
+ * (reference 2.7), so they are not evaluated again, but every subnet the
+ * reply leaves routes it afresh, and peerings must carry it (a reply
+ * forwarded by a hub appliance needs allowForwardedTraffic on the
+ * receiving side, as the request did).  Two things can break it:
+ *   - the reply is dropped (a None route, no route back): the drop becomes an
+ *     Error on the request's hop at the NIC that routed it (else the
+ *     destination hop), origin Outbound, with the drop's own type and context;
+ *   - the reply bypasses an appliance the request passed, or passes one the
+ *     request did not: asymmetric routing.  vnetsim treats every appliance as
+ *     stateful, as the firewalls people put in hubs are (Azure Firewall and
+ *     third-party NVAs drop a TCP segment of a flow whose start they never
+ *     saw), so the connection fails: the trace is Unreachable.  Each such
+ *     appliance gets a Warning of type UserDefinedRoute, with context naming
+ *     the reply's route that leaves the request's path (RouteName and
+ *     RouteTable for a user route, AddressPrefix, NextHopType): on the
+ *     bypassed appliance's hop, origin Local (the appliance sees half a
+ *     flow); for an appliance only the reply passes (it has no hop of its
+ *     own in the request's list), on the hop that sent the reply to it
+ *     (else the destination hop), origin Outbound.  The severity stays
+ *     Warning, as nothing rejects the request itself; the verdict says the
+ *     connection fails.
+ * A request that went out to the internet is not followed back: its reply
+ * returns to the public address it left with (SNAT at the VM or the
+ * appliance), which retraces the request by construction.
+ *
  * Reachable means the path reached its destination (a VM's NIC or the
- * internet) with no Error issue on any hop.  Hop ids are seeded with the
+ * internet) with no Error issue on any hop, something answered there, and
+ * the reply comes back through the same appliances.  Hop ids are seeded with the
  * model name, the source NIC, the destination, protocol and ports, so the
  * same query gives byte-identical ids.  Explain lines (--explain) are built
- * only when the query asks for them.
- *
+ * only when the query asks for them. *
  * One walk, two sinks: vs_walk records hops and issues into a VsTrace, with
  * every string a person or Azure's JSON needs; vs_walk_verdict runs the very
- * same code with the trace left out, recording only hop types and the
- * deciding issue into a VsVerdict on the stack.  Every string (resource IDs,
- * details, contexts, hop ids) is built behind a "is there a trace" test, so
- * the verdict-only walk costs no allocation at all - the difference between
- * about ten microseconds and well under one per check.
+ * same code with the trace left out, recording only hop types, NICs and the
+ * deciding issue into a VsVerdict on the caller's stack (the reply's walk
+ * too).  Every string (resource IDs, details, contexts, hop ids) is built
+ * behind an "is there a trace" test, so the verdict-only walk allocates
+ * nothing unless a host check raises an issue - the difference between
+ * about ten microseconds and one or two per check.
  */
 #include "config.h"
 
@@ -84,6 +138,8 @@
 
 #include <stdarg.h>
 #include <string.h>
+
+#include "hosts.h"
 
 /* ---------------------------------------------------------------- the engine */
 
@@ -123,16 +179,42 @@ vs_engine_free(VsEngine *engine)
 
 /* ---------------------------------------------------------------- walk state */
 
+/* One routing decision of a reply walk: at which NIC, by which route. */
+typedef struct {
+	const VsNic *at;
+	const VsEffectiveRoute *route; /* borrowed from the engine's route index */
+} VsReplyDecision;
+
+/* The decisive issue of a verdict-only walk, as add_issue records it. */
+typedef struct {
+	gboolean set;
+	guint hop;
+	VsIssueType type;
+	VsIssueOrigin origin;
+	const VsRule *rule;
+	const VsEffectiveRoute *route;
+} VsDecisive;
+
 typedef struct {
 	const VsEngine *engine;
 	const VsModel *model;
 	VsTrace *trace;     /* the full sink; NULL for a verdict-only walk */
 	VsVerdict *verdict; /* the verdict-only sink; NULL for a full walk */
 	VsHop *scratch;     /* verdict-only: hops on the caller's stack, VS_WALK_HOP_CAPACITY */
+	/* verdict-only: the issues host checks (hosts.c) add to a scratch hop, harvested
+	 * and emptied after each check; created on first need */
+	GPtrArray *scratch_issues;
+	VsDecisive error;   /* verdict-only: the first Error in hop order */
+	VsDecisive warning; /* verdict-only: the first asymmetry Warning in hop order */
 	VsPacket packet;
 	gboolean explain;
 	guint visited[VS_WALK_HOP_CAPACITY]; /* the id of every NIC the packet passed */
 	guint visited_count;
+	/* TRUE for the reply's walk: routes only (NSGs and guest firewalls are
+	 * stateful, host checks were made on the request) */
+	gboolean reply;
+	VsReplyDecision *decisions; /* reply walks only (VS_WALK_HOP_CAPACITY), else NULL */
+	guint decision_count;
 } VsWalk;
 
 static void explain(VsWalk *walk, VsHop *hop, const char *format, ...) G_GNUC_PRINTF(3, 4);
@@ -155,6 +237,39 @@ hop_count(const VsWalk *walk)
 	return walk->trace != NULL ? walk->trace->hops->len : walk->verdict->hop_count;
 }
 
+static VsHopType
+hop_type_at(const VsWalk *walk, guint i)
+{
+	return walk->trace != NULL ? ((const VsHop *)g_ptr_array_index(walk->trace->hops, i))->type
+				   : walk->verdict->hop_types[i];
+}
+
+static const VsNic *
+hop_nic_at(const VsWalk *walk, guint i)
+{
+	return walk->trace != NULL ? ((const VsHop *)g_ptr_array_index(walk->trace->hops, i))->nic
+				   : walk->verdict->hop_nics[i];
+}
+
+/* The hop at index i, of whichever sink. */
+static VsHop *
+hop_at(const VsWalk *walk, guint i)
+{
+	return walk->trace != NULL ? g_ptr_array_index(walk->trace->hops, i) : &walk->scratch[i];
+}
+
+/* The index of hop in its walk. */
+static guint
+hop_index(const VsWalk *walk, const VsHop *hop)
+{
+	if (walk->trace == NULL)
+		return (guint)(hop - walk->scratch);
+	for (guint i = 0; i < walk->trace->hops->len; i++)
+		if (g_ptr_array_index(walk->trace->hops, i) == hop)
+			return i;
+	return 0;
+}
+
 /* Appends a hop to whichever sink the walk has. */
 static VsHop *
 add_hop(VsWalk *walk, VsHopType type, VsIp4 address, const VsNic *nic)
@@ -169,11 +284,24 @@ add_hop(VsWalk *walk, VsHopType type, VsIp4 address, const VsNic *nic)
 	}
 	g_assert(verdict->hop_count < VS_WALK_HOP_CAPACITY);
 	hop = &walk->scratch[verdict->hop_count];
-	*hop = (VsHop){.type = type, .address = address, .nic = nic};
+	if (walk->scratch_issues == NULL && !walk->reply)
+		walk->scratch_issues =
+			g_ptr_array_new_with_free_func((GDestroyNotify)vs_issue_free);
+	*hop = (VsHop){
+		.type = type, .address = address, .nic = nic, .issues = walk->scratch_issues};
 	verdict->hop_types[verdict->hop_count] = type;
 	verdict->hop_nics[verdict->hop_count] = nic;
 	verdict->hop_count++;
 	return hop;
+}
+
+static void
+record(VsDecisive *decisive, guint hop, VsIssueOrigin origin, VsIssueType type, const VsRule *rule,
+       const VsEffectiveRoute *route)
+{
+	if (decisive->set && decisive->hop <= hop)
+		return;
+	*decisive = (VsDecisive){TRUE, hop, type, origin, rule, route};
 }
 
 /*
@@ -186,20 +314,10 @@ static VsIssue *
 add_issue(VsWalk *walk, VsHop *hop, VsIssueOrigin origin, VsIssueType type, const VsRule *rule,
 	  const VsEffectiveRoute *route)
 {
-	VsVerdict *verdict = walk->verdict;
 	VsIssue *issue;
 
 	if (walk->trace == NULL) {
-		guint index = (guint)(hop - walk->scratch);
-
-		if (verdict->has_issue && verdict->issue_hop <= index)
-			return NULL;
-		verdict->has_issue = TRUE;
-		verdict->issue_hop = index;
-		verdict->issue_type = type;
-		verdict->issue_origin = origin;
-		verdict->rule = rule;
-		verdict->route = route;
+		record(&walk->error, hop_index(walk, hop), origin, type, rule, route);
 		return NULL;
 	}
 	issue = vs_issue_new(origin, VS_ISSUE_SEVERITY_ERROR, type);
@@ -207,6 +325,23 @@ add_issue(VsWalk *walk, VsHop *hop, VsIssueOrigin origin, VsIssueType type, cons
 	issue->route = route != NULL ? route->user_route : NULL;
 	g_ptr_array_add(hop->issues, issue);
 	return issue;
+}
+
+/* Verdict-only: the Errors a host check (hosts.c) added to a scratch hop become the
+ * deciding issue as add_issue's would; the issues themselves are dropped. */
+static void
+harvest(VsWalk *walk, VsHop *hop)
+{
+	if (walk->trace != NULL || walk->scratch_issues == NULL || walk->scratch_issues->len == 0)
+		return;
+	for (guint i = 0; i < walk->scratch_issues->len; i++) {
+		const VsIssue *issue = g_ptr_array_index(walk->scratch_issues, i);
+
+		if (issue->severity == VS_ISSUE_SEVERITY_ERROR)
+			record(&walk->error, hop_index(walk, hop), issue->origin, issue->type,
+			       issue->rule, NULL);
+	}
+	g_ptr_array_set_size(walk->scratch_issues, 0);
 }
 
 static gboolean
@@ -258,8 +393,40 @@ add_nic_hop(VsWalk *walk, VsHopType type, const VsNic *nic)
 							 : vs_nic_resource_id(walk->model, nic);
 	g_assert(walk->visited_count < VS_WALK_HOP_CAPACITY);
 	walk->visited[walk->visited_count++] = nic->id;
+	if (!walk->reply && nic->vm != NULL) {
+		vs_hosts_check_load(hop, nic->vm);
+		harvest(walk, hop);
+	}
 	return hop;
 }
+
+/* The guest firewall of nic's VM; a reply passes (guest firewalls are stateful too). */
+static gboolean
+check_firewall(VsWalk *walk, VsHop *hop, const VsNic *nic, VsFwDirection direction,
+	       VsIssueOrigin origin, const VsPacket *packet)
+{
+	gboolean passed;
+
+	if (walk->reply || nic->vm == NULL)
+		return TRUE;
+	passed = vs_hosts_check_firewall(hop, nic->vm, direction, origin, packet, walk->explain);
+	harvest(walk, hop);
+	return passed;
+}
+
+/* Whether the destination VM answers; a reply needs no answer. */
+static gboolean
+check_listener(VsWalk *walk, VsHop *hop, const VsNic *nic, const VsPacket *packet)
+{
+	gboolean passed;
+
+	if (walk->reply || nic->vm == NULL)
+		return TRUE;
+	passed = vs_hosts_check_listener(hop, nic->vm, packet, walk->explain);
+	harvest(walk, hop);
+	return passed;
+}
+
 /* ---------------------------------------------------------------- security rules */
 
 /* "subnet hub/snet-a" or "NIC web1-nic0": where the i-th of the NSGs a packet meets at
@@ -332,13 +499,15 @@ static gboolean
 check_nsgs(VsWalk *walk, VsHop *hop, const VsNic *nic, VsDirection direction,
 	   const VsPacket *packet)
 {
-	VsNsgVerdict verdict =
-		vs_nsg_index_evaluate_nic(walk->engine->nsgs, nic, direction, packet);
+	VsNsgVerdict verdict;
 	const VsNsg *levels[2];
 	guint count;
 	g_autofree char *name = NULL, *where = NULL, *tuple = NULL;
 	VsIssue *issue;
 
+	if (walk->reply)
+		return TRUE; /* NSGs are stateful: the flow record lets the reply through */
+	verdict = vs_nsg_index_evaluate_nic(walk->engine->nsgs, nic, direction, packet);
 	if (walk->explain)
 		explain_nsgs(walk, hop, nic, direction, packet);
 	if (verdict.access == VS_ACCESS_ALLOW)
@@ -431,16 +600,11 @@ explain_route(VsWalk *walk, VsHop *hop, const VsSubnet *subnet, const VsEffectiv
 	}
 }
 
-/* A routing drop: an issue of type UserDefinedRoute on the hop that routed.  Returns the
- * issue for the caller's detail, or NULL on a verdict-only walk. */
-static VsIssue *
-route_drop(VsWalk *walk, VsHop *hop, const VsEffectiveRoute *route)
+/* RouteName and RouteTable (user routes), AddressPrefix and NextHopType. */
+static void
+add_route_context(VsIssue *issue, const VsEffectiveRoute *route)
 {
-	VsIssue *issue =
-		add_issue(walk, hop, VS_ORIGIN_OUTBOUND, VS_ISSUE_USER_DEFINED_ROUTE, NULL, route);
-
-	if (issue == NULL || route == NULL)
-		return issue;
+	issue->route = route->user_route;
 	if (route->user_route != NULL) {
 		vs_issue_add_context(issue, "RouteName", route->user_route->name);
 		vs_issue_add_context(issue, "RouteTable", route->user_route->table->name);
@@ -452,6 +616,18 @@ route_drop(VsWalk *walk, VsHop *hop, const VsEffectiveRoute *route)
 				     vs_prefix_format(route->prefix, prefix));
 	}
 	vs_issue_add_context(issue, "NextHopType", vs_next_hop_type_name(route->next_hop_type));
+}
+
+/* A routing drop: an issue of type UserDefinedRoute on the hop that routed.  Returns the
+ * issue for the caller's detail, or NULL on a verdict-only walk. */
+static VsIssue *
+route_drop(VsWalk *walk, VsHop *hop, const VsEffectiveRoute *route)
+{
+	VsIssue *issue =
+		add_issue(walk, hop, VS_ORIGIN_OUTBOUND, VS_ISSUE_USER_DEFINED_ROUTE, NULL, route);
+
+	if (issue != NULL && route != NULL)
+		add_route_context(issue, route);
 	return issue;
 }
 
@@ -584,6 +760,8 @@ arrive(VsWalk *walk, VsHop *from_hop, const VsNic *from, const VsNic *target)
 	}
 	hop = add_nic_hop(walk, VS_HOP_VNET_LOCAL, target);
 	check_nsgs(walk, hop, target, VS_DIRECTION_INBOUND, &walk->packet);
+	check_firewall(walk, hop, target, VS_FW_INBOUND, VS_ORIGIN_INBOUND, &walk->packet);
+	check_listener(walk, hop, target, &walk->packet);
 	return TRUE;
 }
 
@@ -630,8 +808,11 @@ to_internet(VsWalk *walk, VsHop *from_hop, const VsNic *from)
 
 	target = g_hash_table_lookup(walk->engine->nic_by_public_ip,
 				     GUINT_TO_POINTER(walk->packet.destination));
-	if (target == NULL)
+	if (target == NULL) {
+		vs_hosts_check_internet(hop, walk->model, &walk->packet, walk->explain);
+		harvest(walk, hop);
 		return TRUE;
+	}
 	if (!from->has_public_ip) {
 		if (walk->trace != NULL)
 			g_ptr_array_add(
@@ -657,6 +838,8 @@ to_internet(VsWalk *walk, VsHop *from_hop, const VsNic *from)
 			explain(walk, last, "Arrives through public IP %s, translated to %s.",
 				vs_ip4_format(walk->packet.destination, ip), target->name);
 		check_nsgs(walk, last, target, VS_DIRECTION_INBOUND, &translated);
+		check_firewall(walk, last, target, VS_FW_INBOUND, VS_ORIGIN_INBOUND, &translated);
+		check_listener(walk, last, target, &translated);
 	}
 	return TRUE;
 }
@@ -687,6 +870,10 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 		}
 		if (walk->explain)
 			explain_route(walk, hop, nic->subnet, route);
+		if (walk->decisions != NULL && route != NULL) {
+			g_assert(walk->decision_count < VS_WALK_HOP_CAPACITY);
+			walk->decisions[walk->decision_count++] = (VsReplyDecision){nic, route};
+		}
 		if (route == NULL) {
 			if ((issue = route_drop(walk, hop, NULL)) != NULL)
 				issue->detail = g_strdup_printf(
@@ -717,6 +904,16 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 					destination, route_name);
 			return FALSE;
 		case VS_NEXT_HOP_INTERNET:
+			if (walk->reply) {
+				/* a reply to a private source sent to the internet never
+				 * comes back */
+				if ((issue = route_drop(walk, hop, route)) != NULL)
+					issue->detail = g_strdup_printf(
+						"%s matches %s, whose next hop is the "
+						"Internet: the reply leaves the virtual network.",
+						destination, route_name);
+				return FALSE;
+			}
 			return to_internet(walk, hop, nic);
 		case VS_NEXT_HOP_VNET_LOCAL:
 		case VS_NEXT_HOP_VNET_PEERING:
@@ -785,35 +982,354 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 
 		next = add_nic_hop(walk, VS_HOP_VIRTUAL_APPLIANCE, appliance);
 		explain(walk, next,
-			"%s forwards (enableIpForwarding); its NSGs see the original "
-			"packet.",
+			"%s is a virtual appliance: %s sends it the packet, and its NIC "
+			"%s has enableIpForwarding, so it accepts a packet addressed to "
+			"another host.  Its NSGs see the original addresses.",
+			appliance->vm != NULL ? appliance->vm->name : appliance->name, route_name,
 			appliance->name);
 		check_nsgs(walk, next, appliance, VS_DIRECTION_INBOUND, &walk->packet);
+		check_firewall(walk, next, appliance, VS_FW_FORWARD, VS_ORIGIN_LOCAL,
+			       &walk->packet);
 		check_nsgs(walk, next, appliance, VS_DIRECTION_OUTBOUND, &walk->packet);
 		hop = next;
 		nic = appliance;
 	}
 }
 
-/* The walk both sinks share: the Source hop, its outbound NSGs, then the routed path.
- * Returns TRUE when the packet arrived (issues aside). */
+/* ---------------------------------------------------------------- the return path */
+
+/* The index of the hop of walk's path at nic, or -1. */
+static int
+hop_index_of_nic(const VsWalk *walk, const VsNic *nic)
+{
+	for (guint i = 0; i < hop_count(walk); i++)
+		if (hop_nic_at(walk, i) == nic)
+			return (int)i;
+	return -1;
+}
+
+static const char *
+nic_vm_name(const VsNic *nic)
+{
+	return nic->vm != NULL ? nic->vm->name : nic->name;
+}
+
+/* "fw1, fw2" (the VMs of the appliance hops), or "none" (owned) */
+static char *
+appliances_text(const VsWalk *walk)
+{
+	GString *text = g_string_new(NULL);
+
+	for (guint i = 0; i < hop_count(walk); i++)
+		if (hop_type_at(walk, i) == VS_HOP_VIRTUAL_APPLIANCE)
+			g_string_append_printf(text, "%s%s", text->len > 0 ? ", " : "",
+					       nic_vm_name(hop_nic_at(walk, i)));
+	if (text->len == 0)
+		g_string_append(text, "none");
+	return g_string_free(text, FALSE);
+}
+
+/*
+ * The first routing decision of the reply that leaves the request's path
+ * reversed: the one that sends the reply elsewhere.  The reply's hop i is
+ * where decision i was made; the request reversed visits the same NICs in
+ * the opposite order.
+ */
+static const VsReplyDecision *
+divergent_decision(const VsWalk *walk, const VsWalk *reply)
+{
+	guint n = hop_count(walk), replies = hop_count(reply);
+
+	for (guint i = 0; i < reply->decision_count; i++)
+		if (i + 1 >= replies || i + 1 >= n ||
+		    hop_nic_at(reply, i + 1) != hop_nic_at(walk, n - 2 - i))
+			return &reply->decisions[i];
+	return reply->decision_count > 0 ? &reply->decisions[0] : NULL;
+}
+
+/* "leaving db1, subnet spoke2/snet-db routes it with 10.1.0.0/16 -> ..." (owned) */
+static char *
+decision_text(const VsReplyDecision *decision)
+{
+	g_autofree char *route = route_text(decision->route);
+
+	return g_strdup_printf("leaving %s, subnet %s routes it with %s", nic_vm_name(decision->at),
+			       decision->at->subnet != NULL ? decision->at->subnet->path : "?",
+			       route);
+}
+
+/* The request's hop that carries an issue about the reply at nic: the request's own hop
+ * at that NIC, else the destination hop. */
+static guint
+request_hop_for(const VsWalk *walk, const VsNic *nic)
+{
+	int at = nic != NULL ? hop_index_of_nic(walk, nic) : -1;
+
+	return at >= 0 ? (guint)at : hop_count(walk) - 1;
+}
+
+/* The reply cannot come back: its drop becomes an Error on the request's path. */
+static void
+reply_dropped(VsWalk *walk, const VsWalk *reply, const char *tuple)
+{
+	VsHop *destination_hop = hop_at(walk, hop_count(walk) - 1);
+
+	if (walk->trace == NULL) {
+		if (reply->error.set)
+			record(&walk->error,
+			       request_hop_for(walk, hop_nic_at(reply, reply->error.hop)),
+			       VS_ORIGIN_OUTBOUND, reply->error.type, NULL, reply->error.route);
+		return;
+	}
+	for (guint i = 0; i < reply->trace->hops->len; i++) {
+		const VsHop *reply_hop = g_ptr_array_index(reply->trace->hops, i);
+		VsHop *target = hop_at(walk, request_hop_for(walk, reply_hop->nic));
+
+		for (guint j = 0; j < reply_hop->issues->len; j++) {
+			const VsIssue *dropped = g_ptr_array_index(reply_hop->issues, j);
+			VsIssue *issue;
+
+			if (dropped->severity != VS_ISSUE_SEVERITY_ERROR)
+				continue;
+			issue = vs_issue_new(VS_ORIGIN_OUTBOUND, VS_ISSUE_SEVERITY_ERROR,
+					     dropped->type);
+			issue->detail = g_strdup_printf("The reply (%s) cannot come back.  %s",
+							tuple, dropped->detail);
+			issue->route = dropped->route;
+			for (guint k = 0; k < dropped->context->len; k++) {
+				const VsIssueContext *context =
+					g_ptr_array_index(dropped->context, k);
+
+				vs_issue_add_context(issue, context->key, context->value);
+			}
+			g_ptr_array_add(target->issues, issue);
+			explain(walk, destination_hop, "  %s", issue->detail);
+			return;
+		}
+	}
+}
+
+/* A Warning of asymmetric routing on the request's hop at index at (detail: owned, NULL
+ * on a verdict-only walk, which records it as the deciding issue should the connection
+ * fail for it). */
+static void
+asymmetry(VsWalk *walk, guint at, VsIssueOrigin origin, const VsReplyDecision *decision,
+	  char *detail)
+{
+	VsIssue *issue;
+
+	if (walk->trace == NULL) {
+		record(&walk->warning, at, origin, VS_ISSUE_USER_DEFINED_ROUTE, NULL,
+		       decision != NULL ? decision->route : NULL);
+		return;
+	}
+	issue = vs_issue_new(origin, VS_ISSUE_SEVERITY_WARNING, VS_ISSUE_USER_DEFINED_ROUTE);
+	issue->detail = detail;
+	if (decision != NULL)
+		add_route_context(issue, decision->route);
+	g_ptr_array_add(hop_at(walk, at)->issues, issue);
+}
+
+static void
+explain_decisions(VsWalk *walk, VsHop *hop, const VsWalk *reply)
+{
+	for (guint i = 0; walk->explain && i < reply->decision_count; i++) {
+		g_autofree char *text = decision_text(&reply->decisions[i]);
+
+		explain(walk, hop, "  %s.", text);
+	}
+}
+
+/*
+ * Walks the reply of a request that reached a VM by private routing, and
+ * compares the appliances it passes with the request's.  Returns FALSE when
+ * the reply cannot make the connection work: it is dropped, or the paths are
+ * asymmetric through an appliance (which, stateful, drops the flow).  The
+ * reply's walk uses the request's kind of sink.
+ */
+static gboolean
+check_return_path(VsWalk *walk)
+{
+	guint n = hop_count(walk);
+	const VsNic *destination = hop_nic_at(walk, n - 1);
+	VsHop *destination_hop = hop_at(walk, n - 1);
+	g_autoptr(VsTrace) reply_trace = NULL;
+	g_autofree char *tuple = NULL;
+	VsReplyDecision decisions[VS_WALK_HOP_CAPACITY];
+	VsHop reply_scratch[VS_WALK_HOP_CAPACITY];
+	VsVerdict reply_verdict;
+	VsWalk reply;
+	gboolean symmetric = TRUE;
+	VsHop *start;
+
+	if (hop_type_at(walk, n - 1) != VS_HOP_VNET_LOCAL || destination == NULL)
+		return TRUE;
+	/* Through the internet, the reply comes back to the public address the
+	 * request left with (SNAT), so it retraces the request by construction. */
+	for (guint i = 0; i < n; i++)
+		if (hop_type_at(walk, i) == VS_HOP_INTERNET)
+			return TRUE;
+
+	memset(&reply, 0, sizeof(reply));
+	reply.engine = walk->engine;
+	reply.model = walk->model;
+	reply.reply = TRUE;
+	reply.decisions = decisions;
+	if (walk->trace != NULL) {
+		reply_trace = vs_trace_new();
+		reply.trace = reply_trace;
+	} else {
+		reply_verdict.hop_count = 0;
+		reply.verdict = &reply_verdict;
+		reply.scratch = reply_scratch;
+	}
+	reply.packet = (VsPacket){
+		.source = walk->packet.destination,
+		.destination = walk->packet.source,
+		.protocol = walk->packet.protocol,
+		.source_port = walk->packet.destination_port,
+		.destination_port = walk->packet.source_port,
+	};
+	if (walk->trace != NULL)
+		tuple = packet_text(&reply.packet);
+	explain(walk, destination_hop,
+		"Return path: the reply %s is routed back from here.  NSGs and guest "
+		"firewalls are stateful and let it through, but every subnet it leaves "
+		"routes it again:",
+		tuple);
+	start = add_nic_hop(&reply, VS_HOP_SOURCE, destination);
+	if (!route_on(&reply, start, destination)) {
+		explain_decisions(walk, destination_hop, &reply);
+		reply_dropped(walk, &reply, tuple);
+		return FALSE;
+	}
+	explain_decisions(walk, destination_hop, &reply);
+
+	{
+		const VsReplyDecision *divergent = divergent_decision(walk, &reply);
+
+		/* an appliance of the request that the reply bypasses */
+		for (guint i = 0; i < n; i++) {
+			const VsNic *nic = hop_nic_at(walk, i);
+			char *detail = NULL;
+
+			if (hop_type_at(walk, i) != VS_HOP_VIRTUAL_APPLIANCE ||
+			    hop_index_of_nic(&reply, nic) >= 0)
+				continue;
+			symmetric = FALSE;
+			if (walk->trace != NULL) {
+				g_autofree char *where =
+					divergent != NULL ? decision_text(divergent) : g_strdup("");
+
+				detail = g_strdup_printf(
+					"Asymmetric routing: the request passes %s, but the reply "
+					"(%s) does not: %s.  A stateful appliance drops a flow it "
+					"sees only half of, so the connection fails.  Route the "
+					"reply through %s as well, or the request around it.",
+					nic_vm_name(nic), tuple, where, nic_vm_name(nic));
+			}
+			asymmetry(walk, i, VS_ORIGIN_LOCAL, divergent, detail);
+		}
+	}
+	/* an appliance of the reply that the request did not pass */
+	for (guint i = 0; i < hop_count(&reply); i++) {
+		const VsNic *nic = hop_nic_at(&reply, i);
+		const VsReplyDecision *sender;
+		char *detail = NULL;
+
+		if (hop_type_at(&reply, i) != VS_HOP_VIRTUAL_APPLIANCE ||
+		    hop_index_of_nic(walk, nic) >= 0)
+			continue;
+		symmetric = FALSE;
+		/* decision i - 1 sent the reply to this appliance */
+		sender = &reply.decisions[i - 1];
+		if (walk->trace != NULL) {
+			g_autofree char *where = decision_text(sender);
+
+			detail = g_strdup_printf(
+				"Asymmetric routing: the reply (%s) passes %s, which the request "
+				"did not: %s.  %s never saw the request, so as a stateful "
+				"appliance it drops the reply and the connection fails.",
+				tuple, nic_vm_name(nic), where, nic_vm_name(nic));
+		}
+		asymmetry(walk, request_hop_for(walk, sender->at), VS_ORIGIN_OUTBOUND, sender,
+			  detail);
+	}
+	if (walk->explain) {
+		g_autofree char *request_appliances = appliances_text(walk);
+		g_autofree char *reply_appliances = appliances_text(&reply);
+
+		if (symmetric)
+			explain(walk, destination_hop,
+				"  The reply passes the same appliances as the request (%s): the "
+				"route is symmetric.",
+				request_appliances);
+		else
+			explain(walk, destination_hop,
+				"  The request passes %s but the reply passes %s: asymmetric "
+				"routing, which a stateful appliance does not survive.",
+				request_appliances, reply_appliances);
+	}
+	return symmetric;
+}
+
+/* ---------------------------------------------------------------- the walk */
+
+/* The Source hop only, with a DnsResolution issue: the name led nowhere. */
+static void
+unresolved(VsWalk *walk, VsHop *hop, const VsNic *source, const char *name)
+{
+	VsIssue *issue = add_issue(walk, hop, VS_ORIGIN_LOCAL, VS_ISSUE_DNS_RESOLUTION, NULL, NULL);
+
+	if (issue == NULL)
+		return;
+	issue->detail =
+		g_strdup_printf("The name %s does not resolve from %s: it is not one of "
+				"dns.records, not a VM in VNet %s (Azure-provided DNS), and "
+				"not one of internet.endpoints.  Nothing was sent.",
+				name, source->vm != NULL ? source->vm->name : source->name,
+				source->subnet != NULL ? source->subnet->vnet->name : "?");
+	vs_issue_add_context(issue, "Name", name);
+	explain(walk, hop, "%s", issue->detail);
+}
+
+/* The walk both sinks share: the Source hop and its checks, then the routed path and the
+ * reply's.  Returns TRUE when the packet arrived and the reply can come back (issues
+ * aside). */
 static gboolean
 walk_path(VsWalk *walk, const VsQuery *query)
 {
 	const VsNic *source = query->source;
 	gboolean has_ports = vs_protocol_has_ports(query->protocol);
+	gboolean arrived = FALSE;
 	VsHop *hop;
 
 	walk->packet = (VsPacket){
 		.source = source->private_ip,
-		.destination = query->destination,
+		.destination = query->unresolved_name != NULL ? 0 : query->destination,
 		.protocol = query->protocol,
 		.source_port = has_ports ? query->source_port : 0,
 		.destination_port = has_ports ? query->destination_port : 0,
 	};
 	hop = add_nic_hop(walk, VS_HOP_SOURCE, source);
+	if (source->vm != NULL) {
+		gboolean agent = vs_hosts_check_agent(hop, source->vm);
+
+		harvest(walk, hop);
+		if (!agent)
+			return FALSE;
+	}
+	if (query->unresolved_name != NULL) {
+		unresolved(walk, hop, source, query->unresolved_name);
+		return FALSE;
+	}
+	/* the operating system's firewall sees the packet before the NIC */
+	check_firewall(walk, hop, source, VS_FW_OUTBOUND, VS_ORIGIN_OUTBOUND, &walk->packet);
 	check_nsgs(walk, hop, source, VS_DIRECTION_OUTBOUND, &walk->packet);
-	return route_on(walk, hop, source);
+	arrived = route_on(walk, hop, source);
+	if (arrived && !check_return_path(walk))
+		arrived = FALSE;
+	return arrived;
 }
 
 VsTrace *
@@ -833,17 +1349,30 @@ vs_walk(const VsEngine *engine, const VsQuery *query)
 
 	vs_ip4_format(query->destination, destination);
 	trace->source = source;
-	trace->destination_text =
-		g_strdup(query->destination_text != NULL ? query->destination_text : destination);
+	if (query->unresolved_name != NULL) {
+		trace->destination_unresolved = TRUE;
+		trace->destination_text = g_strdup(query->unresolved_name);
+	} else {
+		trace->destination_text = g_strdup(
+			query->destination_text != NULL ? query->destination_text : destination);
+	}
 	arrived = walk_path(&walk, query);
 	trace->packet = walk.packet;
 	trace->reachable = arrived && !vs_trace_has_error(trace);
+	if (query->protocol == VS_PROTO_UDP && query->unresolved_name == NULL)
+		g_ptr_array_add(
+			trace->notes,
+			g_strdup("UDP reachability is policy-only: UDP has no handshake, so "
+				 "the verdict says whether NSGs, routes and guest firewalls "
+				 "let the datagrams through, not whether a process reads "
+				 "them."));
 
-	seed = g_strdup_printf("%s|%s/%s|%s|%s|%u|%u",
-			       engine->model->name ? engine->model->name : "",
-			       source->vm != NULL ? source->vm->name : "", source->name,
-			       destination, vs_protocol_name(query->protocol),
-			       walk.packet.source_port, walk.packet.destination_port);
+	seed = g_strdup_printf(
+		"%s|%s/%s|%s|%s|%u|%u", engine->model->name ? engine->model->name : "",
+		source->vm != NULL ? source->vm->name : "", source->name,
+		query->unresolved_name != NULL ? query->unresolved_name : destination,
+		vs_protocol_name(query->protocol), walk.packet.source_port,
+		walk.packet.destination_port);
 	vs_trace_assign_ids(trace, seed);
 	return trace;
 }
@@ -853,19 +1382,26 @@ vs_walk_verdict(const VsEngine *engine, const VsQuery *query, VsVerdict *out)
 {
 	VsHop scratch[VS_WALK_HOP_CAPACITY];
 	VsWalk walk;
+	const VsDecisive *decisive;
 	gboolean arrived;
 
+	memset(&walk, 0, sizeof(walk));
 	walk.engine = engine;
 	walk.model = engine->model;
-	walk.trace = NULL;
 	walk.verdict = out;
 	walk.scratch = scratch;
-	walk.explain = FALSE;
-	walk.visited_count = 0;
 	out->hop_count = 0;
-	out->has_issue = FALSE;
-	out->rule = NULL;
-	out->route = NULL;
 	arrived = walk_path(&walk, query);
-	out->reachable = arrived && !out->has_issue;
+	if (walk.scratch_issues != NULL)
+		g_ptr_array_unref(walk.scratch_issues);
+	out->reachable = arrived && !walk.error.set;
+	/* the deciding issue: the first Error; else, when the connection fails all the same,
+	 * the asymmetric routing that makes it fail */
+	decisive = walk.error.set ? &walk.error : !out->reachable ? &walk.warning : NULL;
+	out->has_issue = decisive != NULL && decisive->set;
+	out->issue_hop = out->has_issue ? decisive->hop : 0;
+	out->issue_type = out->has_issue ? decisive->type : VS_ISSUE_UNKNOWN;
+	out->issue_origin = out->has_issue ? decisive->origin : VS_ORIGIN_LOCAL;
+	out->rule = out->has_issue ? decisive->rule : NULL;
+	out->route = out->has_issue ? decisive->route : NULL;
 }

@@ -15,7 +15,12 @@
  *           5-tuple), peerings (Connected, access, forwarded traffic);
  *   3.10    internet egress needs a public IP or default outbound access;
  * and the walk of cli.md: the hop list follows the routed path past NSG
- * blocks, and only a routing drop ends it.  Every lookup is a linear scan.
+ * blocks, and only a routing drop ends it.  A request that reached a VM by
+ * private routing is followed back (2.7: NSGs are stateful, routes are not):
+ * a reply that cannot return, or that passes other appliances than the
+ * request (asymmetric routing through stateful appliances), fails the
+ * connection (man vnetsim-check, RETURN PATH).  Every lookup is a linear
+ * scan.
  */
 #include "config.h"
 
@@ -353,11 +358,19 @@ naive_route_lookup(const VsModel *model, const VsSubnet *subnet, VsIp4 destinati
 /* ---------------------------------------------------------------- the walk */
 
 typedef struct {
+	const VsNic *at;
+	NaiveRoute route;
+} Decision;
+
+typedef struct {
 	const VsModel *model;
 	NaiveResult *out;
 	VsIp4 source, destination;
 	VsProtocol protocol;
 	guint16 source_port, destination_port;
+	gboolean reply; /* routes only: no NSGs, and the internet does not bring it back */
+	Decision decisions[NAIVE_MAX_HOPS];
+	guint decision_count;
 } Walk;
 
 static guint
@@ -379,7 +392,8 @@ issue(Walk *walk, guint at, VsIssueOrigin origin, VsIssueType type)
 
 	g_assert(out->issue_count < NAIVE_MAX_ISSUES);
 	raised = &out->issues[out->issue_count++];
-	*raised = (NaiveIssue){.hop = at, .origin = origin, .type = type};
+	*raised = (NaiveIssue){
+		.hop = at, .severity = VS_ISSUE_SEVERITY_ERROR, .origin = origin, .type = type};
 	return raised;
 }
 
@@ -388,10 +402,12 @@ static void
 nsgs(Walk *walk, guint at, const VsNic *nic, VsDirection direction, VsIp4 source, VsIp4 destination)
 {
 	const VsNsg *subnet_nsg = nic->subnet != NULL ? nic->subnet->nsg : NULL;
-	const VsNsg *order[2] = {
-		direction == VS_DIRECTION_INBOUND ? subnet_nsg : nic->nsg,
-		direction == VS_DIRECTION_INBOUND ? nic->nsg : subnet_nsg,
-	};
+	const VsNsg *order[2];
+
+	if (walk->reply)
+		return; /* stateful: the reply needs no rule */
+	order[0] = direction == VS_DIRECTION_INBOUND ? subnet_nsg : nic->nsg;
+	order[1] = direction == VS_DIRECTION_INBOUND ? nic->nsg : subnet_nsg;
 
 	for (guint i = 0; i < 2; i++) {
 		const VsRule *rule;
@@ -482,6 +498,154 @@ nic_passed(const Walk *walk, const VsNic *nic)
 	return FALSE;
 }
 
+/* Routes from hop at (at nic) until the packet arrives or is dropped; TRUE if it arrived. */
+static gboolean
+route_path(Walk *walk, guint at, const VsNic *nic)
+{
+	for (;;) {
+		NaiveRoute route;
+		const VsNic *appliance;
+		const VsVnet *from, *to;
+
+		if (!naive_route_lookup(walk->model, nic->subnet, walk->destination, &route)) {
+			route_issue(walk, at, NULL);
+			return FALSE;
+		}
+		if (walk->reply)
+			walk->decisions[walk->decision_count++] = (Decision){nic, route};
+		if (route.next_hop_type == VS_NEXT_HOP_NONE ||
+		    route.next_hop_type == VS_NEXT_HOP_VNET_GATEWAY ||
+		    (walk->reply && route.next_hop_type == VS_NEXT_HOP_INTERNET)) {
+			route_issue(walk, at, &route);
+			return FALSE;
+		}
+		if (route.next_hop_type == VS_NEXT_HOP_INTERNET)
+			return leave_for_internet(walk, at, nic);
+		if (route.next_hop_type == VS_NEXT_HOP_VNET_LOCAL ||
+		    route.next_hop_type == VS_NEXT_HOP_VNET_PEERING)
+			return deliver(walk, at, nic, nic_by_ip(walk->model, walk->destination));
+		/* VirtualAppliance (3.7) */
+		appliance =
+			route.has_next_hop_ip ? nic_by_ip(walk->model, route.next_hop_ip) : NULL;
+		if (appliance == NULL) {
+			route_issue(walk, at, &route);
+			return FALSE;
+		}
+		if (appliance->private_ip == walk->destination)
+			return deliver(walk, at, nic, appliance);
+		if (nic_passed(walk, appliance) || walk->out->hop_count >= 32 ||
+		    !appliance->ip_forwarding) {
+			route_issue(walk, at, &route);
+			return FALSE;
+		}
+		from = nic->subnet->vnet;
+		to = appliance->subnet->vnet;
+		if (from != to && find_peering(from, to) == NULL) {
+			route_issue(walk, at, &route);
+			return FALSE;
+		}
+		if (!peering_carries(walk, at, from, to))
+			return FALSE;
+		at = hop(walk, VS_HOP_VIRTUAL_APPLIANCE, appliance);
+		nsgs(walk, at, appliance, VS_DIRECTION_INBOUND, walk->source, walk->destination);
+		nsgs(walk, at, appliance, VS_DIRECTION_OUTBOUND, walk->source, walk->destination);
+		nic = appliance;
+	}
+}
+
+static int
+hop_of(const NaiveResult *result, const VsNic *nic)
+{
+	for (guint i = 0; nic != NULL && i < result->hop_count; i++)
+		if (result->hop_nics[i] == nic)
+			return (int)i;
+	return -1;
+}
+
+static void
+warn(Walk *walk, guint at, VsIssueOrigin origin, const Decision *decision)
+{
+	NaiveIssue *raised = issue(walk, at, origin, VS_ISSUE_USER_DEFINED_ROUTE);
+
+	raised->severity = VS_ISSUE_SEVERITY_WARNING;
+	if (decision != NULL) {
+		raised->has_route = TRUE;
+		raised->route = decision->route;
+	}
+}
+
+/* The reply of a request that reached a VM privately; FALSE when it breaks the flow. */
+static gboolean
+reply_returns(Walk *walk)
+{
+	NaiveResult *request = walk->out;
+	guint n = request->hop_count, last = n - 1;
+	NaiveResult back;
+	Walk reply = {
+		.model = walk->model,
+		.out = &back,
+		.source = walk->destination,
+		.destination = walk->source,
+		.protocol = walk->protocol,
+		.source_port = walk->destination_port,
+		.destination_port = walk->source_port,
+		.reply = TRUE,
+	};
+	const Decision *divergent = NULL;
+	gboolean symmetric = TRUE;
+
+	if (request->hop_types[last] != VS_HOP_VNET_LOCAL || request->hop_nics[last] == NULL)
+		return TRUE;
+	for (guint i = 0; i < n; i++)
+		if (request->hop_types[i] == VS_HOP_INTERNET)
+			return TRUE; /* SNAT brings the reply back the way it went */
+	memset(&back, 0, sizeof(back));
+	if (!route_path(&reply, hop(&reply, VS_HOP_SOURCE, request->hop_nics[last]),
+			request->hop_nics[last])) {
+		const NaiveIssue *first = NULL;
+		NaiveIssue *raised;
+		int at;
+
+		for (guint k = 0; k < back.issue_count; k++)
+			if (back.issues[k].severity == VS_ISSUE_SEVERITY_ERROR &&
+			    (first == NULL || back.issues[k].hop < first->hop))
+				first = &back.issues[k];
+		g_assert(first != NULL);
+		at = hop_of(request, back.hop_nics[first->hop]);
+		raised = issue(walk, at >= 0 ? (guint)at : last, VS_ORIGIN_OUTBOUND, first->type);
+		raised->has_route = first->has_route;
+		raised->route = first->route;
+		raised->rule = first->rule;
+		return FALSE;
+	}
+	for (guint i = 0; i < reply.decision_count && divergent == NULL; i++)
+		if (i + 1 >= back.hop_count || i + 1 >= n ||
+		    back.hop_nics[i + 1] != request->hop_nics[n - 2 - i])
+			divergent = &reply.decisions[i];
+	if (divergent == NULL && reply.decision_count > 0)
+		divergent = &reply.decisions[0];
+	for (guint i = 0; i < n; i++) {
+		if (request->hop_types[i] != VS_HOP_VIRTUAL_APPLIANCE ||
+		    hop_of(&back, request->hop_nics[i]) >= 0)
+			continue;
+		symmetric = FALSE;
+		warn(walk, i, VS_ORIGIN_LOCAL, divergent);
+	}
+	for (guint i = 0; i < back.hop_count; i++) {
+		const Decision *sender;
+		int at;
+
+		if (back.hop_types[i] != VS_HOP_VIRTUAL_APPLIANCE ||
+		    hop_of(request, back.hop_nics[i]) >= 0)
+			continue;
+		symmetric = FALSE;
+		sender = &reply.decisions[i - 1];
+		at = hop_of(request, sender->at);
+		warn(walk, at >= 0 ? (guint)at : last, VS_ORIGIN_OUTBOUND, sender);
+	}
+	return symmetric;
+}
+
 void
 naive_check(const VsModel *model, const NaiveQuery *query, NaiveResult *out)
 {
@@ -496,62 +660,16 @@ naive_check(const VsModel *model, const NaiveQuery *query, NaiveResult *out)
 		.destination_port = ports ? query->destination_port : 0,
 	};
 	const VsNic *nic = query->source;
+	gboolean arrived, errors = FALSE;
 	guint at;
-	gboolean arrived = FALSE;
 
 	memset(out, 0, sizeof(*out));
 	at = hop(&walk, VS_HOP_SOURCE, nic);
 	nsgs(&walk, at, nic, VS_DIRECTION_OUTBOUND, walk.source, walk.destination);
-	for (;;) {
-		NaiveRoute route;
-		const VsNic *appliance;
-		const VsVnet *from, *to;
-
-		if (!naive_route_lookup(model, nic->subnet, walk.destination, &route)) {
-			route_issue(&walk, at, NULL);
-			break;
-		}
-		if (route.next_hop_type == VS_NEXT_HOP_NONE ||
-		    route.next_hop_type == VS_NEXT_HOP_VNET_GATEWAY) {
-			route_issue(&walk, at, &route);
-			break;
-		}
-		if (route.next_hop_type == VS_NEXT_HOP_INTERNET) {
-			arrived = leave_for_internet(&walk, at, nic);
-			break;
-		}
-		if (route.next_hop_type == VS_NEXT_HOP_VNET_LOCAL ||
-		    route.next_hop_type == VS_NEXT_HOP_VNET_PEERING) {
-			arrived = deliver(&walk, at, nic, nic_by_ip(model, walk.destination));
-			break;
-		}
-		/* VirtualAppliance (3.7) */
-		appliance = route.has_next_hop_ip ? nic_by_ip(model, route.next_hop_ip) : NULL;
-		if (appliance == NULL) {
-			route_issue(&walk, at, &route);
-			break;
-		}
-		if (appliance->private_ip == walk.destination) {
-			arrived = deliver(&walk, at, nic, appliance);
-			break;
-		}
-		if (nic_passed(&walk, appliance) || out->hop_count >= 32 ||
-		    !appliance->ip_forwarding) {
-			route_issue(&walk, at, &route);
-			break;
-		}
-		from = nic->subnet->vnet;
-		to = appliance->subnet->vnet;
-		if (from != to && find_peering(from, to) == NULL) {
-			route_issue(&walk, at, &route);
-			break;
-		}
-		if (!peering_carries(&walk, at, from, to))
-			break;
-		at = hop(&walk, VS_HOP_VIRTUAL_APPLIANCE, appliance);
-		nsgs(&walk, at, appliance, VS_DIRECTION_INBOUND, walk.source, walk.destination);
-		nsgs(&walk, at, appliance, VS_DIRECTION_OUTBOUND, walk.source, walk.destination);
-		nic = appliance;
-	}
-	out->reachable = arrived && out->issue_count == 0;
+	arrived = route_path(&walk, at, nic);
+	if (arrived && !reply_returns(&walk))
+		arrived = FALSE;
+	for (guint k = 0; k < out->issue_count; k++)
+		errors |= out->issues[k].severity == VS_ISSUE_SEVERITY_ERROR;
+	out->reachable = arrived && !errors;
 }

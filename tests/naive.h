@@ -32,6 +32,7 @@ typedef struct {
 
 typedef struct {
 	guint hop; /* index of the hop that carries it */
+	VsIssueSeverity severity;
 	VsIssueOrigin origin;
 	VsIssueType type;
 	const VsRule *rule; /* NetworkSecurityRule */
