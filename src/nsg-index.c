@@ -22,9 +22,14 @@
  * being evaluated (its VNet, peers and route table).  A rule side with that
  * tag is compiled as "every address" and its rule is marked dynamic; when the
  * AND yields a dynamic rule, the rule is verified with vs_rule_match for the
- * packet's subnet, and the search goes on to the next bit if it fails.  ASGs
- * compile to the private addresses of their member NICs (NSGs see private
- * addresses), service tags to their prefixes from the tag index.
+ * packet's subnet, and the search goes on to the next bit if it fails.
+ * Service tags compile to their prefixes from the tag index.
+ *
+ * ASGs stay out of the address tables: as /32s of their members they would
+ * multiply the intervals (hundreds per ASG) and the tables would no longer
+ * fit in cache.  Instead each side keeps, per ASG it names, the bitset of the
+ * rules naming it; a lookup finds the NIC that owns the address (NSGs see
+ * private addresses) and ORs in the bitsets of that NIC's ASGs.
  *
  * Ports of ICMP, ESP and AH packets: such a packet satisfies a port field only
  * when one of the rule's ranges is every port (nsg.c), so each port field
@@ -59,7 +64,13 @@ typedef struct {
 	guint protocol_set[VS_PROTO_AH + 1];
 	guint source_portless_set, destination_portless_set;
 	guint64 *dynamic; /* rules to verify: a VirtualNetwork side */
+	/* per side (0 source, 1 destination): ASG id -> bitset id of the rules naming it */
+	GHashTable *asg_sets[2];
 } Compiled;
+
+/* Directions above this many rules are scanned, not compiled: the stack buffers of an
+ * address side with ASGs hold this many bits. */
+#define MAX_COMPILED_RULES 4096
 
 struct VsNsgIndex {
 	const VsModel *model;
@@ -216,21 +227,30 @@ address_spans(const VsNsgIndex *index, const VsAddressMatch *match, GArray *span
 		}
 		return FALSE;
 	case VS_MATCH_ASGS:
-		for (guint a = 0; match->asgs != NULL && a < match->asgs->len; a++) {
-			const VsAsg *asg = g_ptr_array_index(match->asgs, a);
-
-			for (guint n = 0; n < asg->nics->len; n++) {
-				const VsNic *nic = g_ptr_array_index(asg->nics, n);
-				/* the NIC that owns the address: NSGs see private addresses */
-				Span span = {nic->private_ip, nic->private_ip};
-
-				if (vs_model_find_nic_by_ip(index->model, nic->private_ip) == nic)
-					g_array_append_val(spans, span);
-			}
-		}
-		return FALSE;
+		return FALSE; /* the side's ASG bitsets (add_asgs), not the address table */
 	default:
 		return FALSE;
+	}
+}
+
+/* Sets the rule's bit in the side's bitset of every ASG the side names. */
+static void
+add_asgs(Compiled *c, guint side, const VsAddressMatch *match, guint rule)
+{
+	if (match->kind != VS_MATCH_ASGS || match->asgs == NULL)
+		return;
+	if (c->asg_sets[side] == NULL)
+		c->asg_sets[side] = g_hash_table_new(g_direct_hash, g_direct_equal);
+	for (guint a = 0; a < match->asgs->len; a++) {
+		const VsAsg *asg = g_ptr_array_index(match->asgs, a);
+		gpointer id;
+
+		if (!g_hash_table_lookup_extended(c->asg_sets[side], GUINT_TO_POINTER(asg->id),
+						  NULL, &id)) {
+			id = GUINT_TO_POINTER(new_set(c));
+			g_hash_table_insert(c->asg_sets[side], GUINT_TO_POINTER(asg->id), id);
+		}
+		set_bit(set_words(c, GPOINTER_TO_UINT(id)), rule);
 	}
 }
 
@@ -285,6 +305,8 @@ compile(const VsNsgIndex *index, const GPtrArray *rules)
 			set_bit(set_words(c, c->source_portless_set), r);
 		if (admits_portless(rule->destination_ports))
 			set_bit(set_words(c, c->destination_portless_set), r);
+		add_asgs(c, 0, &rule->source, r);
+		add_asgs(c, 1, &rule->destination, r);
 		dynamic = address_spans(index, &rule->source, spans);
 		add_rule_spans(toggles[0], spans, r);
 		dynamic |= address_spans(index, &rule->destination, spans);
@@ -313,6 +335,8 @@ compiled_free(gpointer data)
 	g_free(c->rules);
 	g_free(c->sets);
 	g_free(c->dynamic);
+	g_clear_pointer(&c->asg_sets[0], g_hash_table_unref);
+	g_clear_pointer(&c->asg_sets[1], g_hash_table_unref);
 	g_free(c->source.starts);
 	g_free(c->source.ids);
 	g_free(c->destination.starts);
@@ -347,8 +371,10 @@ vs_nsg_index_new(const VsModel *model, const VsTagIndex *tags, guint crossover)
 		const GPtrArray *directions[2] = {nsg->inbound, nsg->outbound};
 
 		for (guint d = 0; d < 2; d++) {
-			Compiled *c = directions[d]->len > crossover ? compile(index, directions[d])
-								     : NULL;
+			Compiled *c = directions[d]->len > crossover &&
+						      directions[d]->len <= MAX_COMPILED_RULES
+					      ? compile(index, directions[d])
+					      : NULL;
 
 			if (c != NULL)
 				index->bytes += compiled_bytes(c);
@@ -392,14 +418,49 @@ field_set(const Compiled *c, const Field *field, guint32 value)
 	return set_words(c, field->ids[lo]);
 }
 
+/*
+ * The rules whose side matches address: the address table's bitset, with the
+ * bitsets of the ASGs of the NIC that owns the address ORed in (into buffer)
+ * when the side names any ASG.
+ */
+static const guint64 *
+side_set(const VsNsgIndex *index, const Compiled *c, guint side, VsIp4 address, guint64 *buffer)
+{
+	const guint64 *set = field_set(c, side == 0 ? &c->source : &c->destination, address);
+	const VsNic *nic;
+	gboolean copied = FALSE;
+
+	if (c->asg_sets[side] == NULL ||
+	    (nic = vs_model_find_nic_by_ip(index->model, address)) == NULL)
+		return set;
+	for (guint a = 0; a < nic->asgs->len; a++) {
+		const VsAsg *asg = g_ptr_array_index(nic->asgs, a);
+		gpointer id;
+		const guint64 *members;
+
+		if (!g_hash_table_lookup_extended(c->asg_sets[side], GUINT_TO_POINTER(asg->id),
+						  NULL, &id))
+			continue;
+		if (!copied) {
+			memcpy(buffer, set, c->words * sizeof(guint64));
+			copied = TRUE;
+		}
+		members = set_words(c, GPOINTER_TO_UINT(id));
+		for (guint w = 0; w < c->words; w++)
+			buffer[w] |= members[w];
+	}
+	return copied ? buffer : set;
+}
+
 static const VsRule *
 compiled_first_match(const VsNsgIndex *index, const Compiled *c, const VsSubnet *subnet,
 		     const VsPacket *packet)
 {
+	guint64 source_buffer[MAX_COMPILED_RULES / 64], destination_buffer[MAX_COMPILED_RULES / 64];
 	gboolean has_ports = vs_protocol_has_ports(packet->protocol);
 	const guint64 *protocol = set_words(c, c->protocol_set[packet->protocol]);
-	const guint64 *source = field_set(c, &c->source, packet->source);
-	const guint64 *destination = field_set(c, &c->destination, packet->destination);
+	const guint64 *source = side_set(index, c, 0, packet->source, source_buffer);
+	const guint64 *destination = side_set(index, c, 1, packet->destination, destination_buffer);
 	const guint64 *source_port = has_ports ? field_set(c, &c->source_port, packet->source_port)
 					       : set_words(c, c->source_portless_set);
 	const guint64 *destination_port =
