@@ -64,9 +64,26 @@ typedef struct {
 	guint protocol_set[VS_PROTO_AH + 1];
 	guint source_portless_set, destination_portless_set;
 	guint64 *dynamic; /* rules to verify: a VirtualNetwork side */
-	/* per side (0 source, 1 destination): ASG id -> bitset id of the rules naming it */
-	GHashTable *asg_sets[2];
+	/* per side (0 source, 1 destination): AsgSet, one per ASG the side's rules name (a
+	 * handful per NSG, so a linear scan beats hashing) */
+	GArray *asg_sets[2];
 } Compiled;
+
+typedef struct {
+	guint asg; /* VsAsg id */
+	guint set; /* bitset id of the rules naming it */
+} AsgSet;
+
+/* The index in sets of asg's entry, or sets->len. */
+static guint
+asg_entry(const GArray *sets, guint asg)
+{
+	guint k = 0;
+
+	while (k < sets->len && g_array_index(sets, AsgSet, k).asg != asg)
+		k++;
+	return k;
+}
 
 /* Directions above this many rules are scanned, not compiled: the stack buffers of an
  * address side with ASGs hold this many bits. */
@@ -240,17 +257,18 @@ add_asgs(Compiled *c, guint side, const VsAddressMatch *match, guint rule)
 	if (match->kind != VS_MATCH_ASGS || match->asgs == NULL)
 		return;
 	if (c->asg_sets[side] == NULL)
-		c->asg_sets[side] = g_hash_table_new(g_direct_hash, g_direct_equal);
+		c->asg_sets[side] = g_array_new(FALSE, FALSE, sizeof(AsgSet));
 	for (guint a = 0; a < match->asgs->len; a++) {
 		const VsAsg *asg = g_ptr_array_index(match->asgs, a);
-		gpointer id;
+		GArray *sets = c->asg_sets[side];
+		guint k = asg_entry(sets, asg->id);
 
-		if (!g_hash_table_lookup_extended(c->asg_sets[side], GUINT_TO_POINTER(asg->id),
-						  NULL, &id)) {
-			id = GUINT_TO_POINTER(new_set(c));
-			g_hash_table_insert(c->asg_sets[side], GUINT_TO_POINTER(asg->id), id);
+		if (k == sets->len) {
+			AsgSet entry = {asg->id, new_set(c)};
+
+			g_array_append_val(sets, entry);
 		}
-		set_bit(set_words(c, GPOINTER_TO_UINT(id)), rule);
+		set_bit(set_words(c, g_array_index(sets, AsgSet, k).set), rule);
 	}
 }
 
@@ -335,8 +353,8 @@ compiled_free(gpointer data)
 	g_free(c->rules);
 	g_free(c->sets);
 	g_free(c->dynamic);
-	g_clear_pointer(&c->asg_sets[0], g_hash_table_unref);
-	g_clear_pointer(&c->asg_sets[1], g_hash_table_unref);
+	g_clear_pointer(&c->asg_sets[0], g_array_unref);
+	g_clear_pointer(&c->asg_sets[1], g_array_unref);
 	g_free(c->source.starts);
 	g_free(c->source.ids);
 	g_free(c->destination.starts);
@@ -435,17 +453,16 @@ side_set(const VsNsgIndex *index, const Compiled *c, guint side, VsIp4 address, 
 		return set;
 	for (guint a = 0; a < nic->asgs->len; a++) {
 		const VsAsg *asg = g_ptr_array_index(nic->asgs, a);
-		gpointer id;
+		guint k = asg_entry(c->asg_sets[side], asg->id);
 		const guint64 *members;
 
-		if (!g_hash_table_lookup_extended(c->asg_sets[side], GUINT_TO_POINTER(asg->id),
-						  NULL, &id))
+		if (k == c->asg_sets[side]->len)
 			continue;
 		if (!copied) {
 			memcpy(buffer, set, c->words * sizeof(guint64));
 			copied = TRUE;
 		}
-		members = set_words(c, GPOINTER_TO_UINT(id));
+		members = set_words(c, g_array_index(c->asg_sets[side], AsgSet, k).set);
 		for (guint w = 0; w < c->words; w++)
 			buffer[w] |= members[w];
 	}
