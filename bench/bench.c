@@ -182,7 +182,7 @@ measure(const char *size, const char *dir, Figures *figures)
 	guint n = large ? 200000 : 400000, timed = 20000, naive_n;
 	g_autofree VsQuery *queries = g_new(VsQuery, n);
 	g_autofree double *samples = g_new(double, timed);
-	VsVerdict verdict;
+	VsWalkVerdict verdict;
 	volatile guint sink = 0;
 	struct rusage usage;
 	double start, total, scan = G_MAXDOUBLE;

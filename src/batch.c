@@ -293,7 +293,7 @@ append_position(GString *out, VsPos pos)
 }
 
 static void
-append_verdict(GString *out, const VsVerdict *verdict)
+append_verdict(GString *out, const VsWalkVerdict *verdict)
 {
 	char prefix[19];
 
@@ -421,7 +421,7 @@ vs_batch_answer(VsBatch *batch, const char *line, gsize length, guint64 line_num
 	query.destination_text = fields.dest;
 
 	if (batch->verdict_only) {
-		VsVerdict verdict;
+		VsWalkVerdict verdict;
 
 		vs_walk_verdict(batch->engine, &query, &verdict);
 		append_verdict(out, &verdict);

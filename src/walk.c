@@ -126,7 +126,7 @@
  * One walk, two sinks: vs_walk records hops and issues into a VsTrace, with
  * every string a person or Azure's JSON needs; vs_walk_verdict runs the very
  * same code with the trace left out, recording only hop types, NICs and the
- * deciding issue into a VsVerdict on the caller's stack (the reply's walk
+ * deciding issue into a VsWalkVerdict on the caller's stack (the reply's walk
  * too).  Every string (resource IDs, details, contexts, hop ids) is built
  * behind an "is there a trace" test, so the verdict-only walk allocates
  * nothing unless a host check raises an issue - the difference between
@@ -198,9 +198,9 @@ typedef struct {
 typedef struct {
 	const VsEngine *engine;
 	const VsModel *model;
-	VsTrace *trace;     /* the full sink; NULL for a verdict-only walk */
-	VsVerdict *verdict; /* the verdict-only sink; NULL for a full walk */
-	VsHop *scratch;     /* verdict-only: hops on the caller's stack, VS_WALK_HOP_CAPACITY */
+	VsTrace *trace;         /* the full sink; NULL for a verdict-only walk */
+	VsWalkVerdict *verdict; /* the verdict-only sink; NULL for a full walk */
+	VsHop *scratch;         /* verdict-only: hops on the caller's stack, VS_WALK_HOP_CAPACITY */
 	/* verdict-only: the issues host checks (hosts.c) add to a scratch hop, harvested
 	 * and emptied after each check; created on first need */
 	GPtrArray *scratch_issues;
@@ -274,7 +274,7 @@ hop_index(const VsWalk *walk, const VsHop *hop)
 static VsHop *
 add_hop(VsWalk *walk, VsHopType type, VsIp4 address, const VsNic *nic)
 {
-	VsVerdict *verdict = walk->verdict;
+	VsWalkVerdict *verdict = walk->verdict;
 	VsHop *hop;
 
 	if (walk->trace != NULL) {
@@ -1157,7 +1157,7 @@ check_return_path(VsWalk *walk)
 	g_autofree char *tuple = NULL;
 	VsReplyDecision decisions[VS_WALK_HOP_CAPACITY];
 	VsHop reply_scratch[VS_WALK_HOP_CAPACITY];
-	VsVerdict reply_verdict;
+	VsWalkVerdict reply_verdict;
 	VsWalk reply;
 	gboolean symmetric = TRUE;
 	VsHop *start;
@@ -1378,7 +1378,7 @@ vs_walk(const VsEngine *engine, const VsQuery *query)
 }
 
 void
-vs_walk_verdict(const VsEngine *engine, const VsQuery *query, VsVerdict *out)
+vs_walk_verdict(const VsEngine *engine, const VsQuery *query, VsWalkVerdict *out)
 {
 	VsHop scratch[VS_WALK_HOP_CAPACITY];
 	VsWalk walk;

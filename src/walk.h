@@ -81,9 +81,9 @@ typedef struct {
 	/* UserDefinedRoute: the route that dropped the packet (borrowed from the engine's
 	 * route index), NULL when no route matched */
 	const VsEffectiveRoute *route;
-} VsVerdict;
+} VsWalkVerdict;
 
 /* Walks the query's path into *out (query->explain is ignored). */
-void vs_walk_verdict(const VsEngine *engine, const VsQuery *query, VsVerdict *out);
+void vs_walk_verdict(const VsEngine *engine, const VsQuery *query, VsWalkVerdict *out);
 
 #endif

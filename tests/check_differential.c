@@ -248,7 +248,7 @@ compare_trace(const VsTrace *trace, NaiveResult *naive)
 
 /* The verdict-only walk against the naive one. */
 static char *
-compare_verdict(const VsVerdict *verdict, const NaiveResult *naive)
+compare_verdict(const VsWalkVerdict *verdict, const NaiveResult *naive)
 {
 	const NaiveIssue *first = NULL;
 
@@ -313,7 +313,7 @@ START_TEST(test_engine_agrees_with_naive)
 	for (guint q = 0; q < count; q++) {
 		NaiveQuery query;
 		NaiveResult naive;
-		VsVerdict verdict;
+		VsWalkVerdict verdict;
 		VsQuery real = {0};
 		g_autoptr(VsTrace) trace = NULL;
 		g_autofree char *difference = NULL;
