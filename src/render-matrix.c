@@ -45,6 +45,10 @@ vs_render_decided_by_text(const VsDecidedBy *decided)
 {
 	GString *text = g_string_new(NULL);
 
+	if (g_strcmp0(decided->resource, "System Route") == 0) {
+		g_string_append_printf(text, "%s system route %s", decided->type, decided->name);
+		return g_string_free(text, FALSE);
+	}
 	g_string_append_printf(text, "%s %s", decided->type, decided->name);
 	if (decided->resource != NULL && decided->resource[0] != '\0')
 		g_string_append_printf(text, " in %s", decided->resource);
