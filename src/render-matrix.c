@@ -1,11 +1,12 @@
 /*
  * render-matrix.c - matrix results as text, CSV and JSON.
  *
- * The text grid marks each cell ✓ (Reachable) or ✗N (Unreachable), N being
- * the line of the legend below the grid that names what decided: numbering
- * decisions instead of printing them keeps a grid of many VMs readable when a
- * handful of rules decide most cells.  Cells are padded by display width
- * (✓ and ✗ are one column, three bytes).
+ * The text grid marks each cell "ok" (Reachable) or "xN" (Unreachable), N
+ * being the line of the legend below the grid that names what decided:
+ * numbering decisions instead of printing them keeps a grid of many VMs
+ * readable when a handful of rules decide most cells.  The marks are ASCII so
+ * that the grid survives any terminal, CI log and man page; names are padded
+ * by display width (UTF-8 VM names stay aligned).
  */
 #include "config.h"
 
@@ -49,9 +50,16 @@ vs_render_decided_by_text(const VsDecidedBy *decided)
 		g_string_append_printf(text, "%s system route %s", decided->type, decided->name);
 		return g_string_free(text, FALSE);
 	}
-	g_string_append_printf(text, "%s %s", decided->type, decided->name);
-	if (decided->resource != NULL && decided->resource[0] != '\0')
-		g_string_append_printf(text, " in %s", decided->resource);
+	if (g_strcmp0(decided->type, decided->name) == 0) {
+		/* nothing but the type to name: say where (NoListenerOnDestination at dns1) */
+		g_string_append(text, decided->type);
+		if (decided->resource != NULL && decided->resource[0] != '\0')
+			g_string_append_printf(text, " at %s", decided->resource);
+	} else {
+		g_string_append_printf(text, "%s %s", decided->type, decided->name);
+		if (decided->resource != NULL && decided->resource[0] != '\0')
+			g_string_append_printf(text, " in %s", decided->resource);
+	}
 	if (decided->file != NULL && decided->line > 0)
 		g_string_append_printf(text, " (%s:%u)", decided->file, decided->line);
 	return g_string_free(text, FALSE);
@@ -334,11 +342,11 @@ text_grid(GString *out, const VsMatrix *matrix, const GArray *vms, guint name_wi
 			else if (!vs_verdict_decided_by(verdict, vm_of(matrix->model, source),
 							vm_of(matrix->model, destination),
 							&decided))
-				text = g_strdup("✓");
+				text = g_strdup("ok");
 			else {
 				g_autofree char *why = vs_render_decided_by_text(&decided);
 
-				text = g_strdup_printf("✗%u", legend_number(legend, why));
+				text = g_strdup_printf("x%u", legend_number(legend, why));
 			}
 			if ((guint)g_utf8_strlen(text, -1) > g_array_index(widths, guint, c))
 				g_array_index(widths, guint, c) = (guint)g_utf8_strlen(text, -1);
@@ -363,7 +371,7 @@ text_grid(GString *out, const VsMatrix *matrix, const GArray *vms, guint name_wi
 	}
 	if (legend->len == 0)
 		return;
-	g_string_append(out, "\n✗N: Unreachable, decided by\n");
+	g_string_append(out, "\nxN: Unreachable, decided by\n");
 	for (guint i = 0; i < legend->len; i++)
 		g_string_append_printf(out, "  %u  %s\n", i + 1,
 				       (const char *)g_ptr_array_index(legend, i));

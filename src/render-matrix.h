@@ -30,7 +30,7 @@ void vs_render_matrix_csv(GString *out, const VsMatrix *matrix);
 
 /*
  * A first line with the question and the classes; then, with a port, a grid
- * (rows: sources, columns: destinations and Internet; ✓ Reachable, ✗N
+ * (rows: sources, columns: destinations and Internet; "ok" Reachable, "xN"
  * Unreachable with N the legend's line naming what decided) or, when wider
  * than VS_RENDER_MATRIX_MAX_WIDTH, one line per pair; without a port, one line
  * per pair with its open ports.

@@ -252,30 +252,31 @@ START_TEST(test_lint_points_at_the_rule)
 }
 END_TEST
 
+/* Each example model's header says what validate prints; only peering-gotchas warns. */
 START_TEST(test_example_models_warn_only_where_meant)
 {
-	static const struct {
-		const char *model;
-		guint warnings;
-	} expected[] = {
-		{"dmz.yaml", 0},
-		{"hub-spoke.yaml", 0},
-		{"internet-egress.yaml", 0},
-		{"peering-gotchas.yaml", 2},
-		{"two-vms.yaml", 0},
-	};
+	g_autofree char *dir_path = g_build_filename(VS_TOP_SRCDIR, "models", NULL);
+	g_autoptr(GDir) dir = g_dir_open(dir_path, 0, NULL);
+	const char *name;
+	guint models = 0;
 
-	for (gsize i = 0; i < G_N_ELEMENTS(expected); i++) {
-		g_autofree char *path =
-			g_build_filename(VS_TOP_SRCDIR, "models", expected[i].model, NULL);
+	ck_assert_ptr_nonnull(dir);
+	while ((name = g_dir_read_name(dir)) != NULL) {
+		g_autofree char *path = g_build_filename(dir_path, name, NULL);
 		g_autoptr(VsDiagList) diags = vs_diag_list_new(0);
-		g_autoptr(VsModel) model = vs_load_file(path, diags, NULL);
+		g_autoptr(VsModel) model = NULL;
+		guint expected = strcmp(name, "peering-gotchas.yaml") == 0 ? 2 : 0;
 
+		if (!g_str_has_suffix(name, ".yaml"))
+			continue;
+		model = vs_load_file(path, diags, NULL);
 		ck_assert_ptr_nonnull(model);
 		vs_lint_model(model, diags);
-		ck_assert_msg(diags->warnings == expected[i].warnings, "%s: %u warnings",
-			      expected[i].model, diags->warnings);
+		ck_assert_msg(diags->warnings == expected, "%s: %u warnings, expected %u", name,
+			      diags->warnings, expected);
+		models++;
 	}
+	ck_assert_uint_ge(models, 5);
 }
 END_TEST
 
