@@ -15,10 +15,9 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "latency.h"
+#include "evaluate.h"
 #include "render.h"
 #include "render-dot.h"
-#include "walk.h"
 
 #define COMMAND "check"
 
@@ -147,30 +146,6 @@ interpret(const Options *options, Settings *settings)
 	}
 }
 
-/* TARGET: a VM of the model first (its first NIC's address), else an IPv4 address. */
-static gboolean
-resolve_destination(const VsModel *model, const char *target, VsIp4 *out)
-{
-	VsVm *vm = vs_model_find_vm(model, target);
-
-	if (vm != NULL) {
-		if (vm->nics->len == 0) {
-			vs_cmd_usage_error(COMMAND, "--dest '%s': VM %s has no NIC", target,
-					   vm->name);
-			return FALSE;
-		}
-		*out = ((VsNic *)g_ptr_array_index(vm->nics, 0))->private_ip;
-		return TRUE;
-	}
-	if (vs_ip4_parse(target, out, NULL))
-		return TRUE;
-	vs_cmd_usage_error(COMMAND,
-			   "--dest '%s': expected the name of a VM of model '%s' or an IPv4 "
-			   "address (FQDN and URI destinations are not supported yet)",
-			   target, model->name ? model->name : "");
-	return FALSE;
-}
-
 int
 vs_cmd_check(int argc, char **argv)
 {
@@ -205,7 +180,8 @@ vs_cmd_check(int argc, char **argv)
 	g_autoptr(VsEngine) engine = NULL;
 	g_autoptr(VsTrace) trace = NULL;
 	g_autoptr(GString) out = g_string_new(NULL);
-	VsQuery query = {0};
+	VsCheckRequest request = {0};
+	g_autoptr(GError) error = NULL;
 	const char *path;
 
 	if (!vs_cmd_parse_options(COMMAND, "MODEL",
@@ -221,18 +197,21 @@ vs_cmd_check(int argc, char **argv)
 	model = vs_cmd_load_model(path, NULL);
 	if (model == NULL)
 		return VS_EXIT_USAGE;
-	query.source = vs_cmd_resolve_nic(COMMAND, "--source", model, options.source);
-	if (query.source == NULL || !resolve_destination(model, options.dest, &query.destination))
+	request.source = vs_cmd_resolve_nic(COMMAND, "--source", model, options.source);
+	if (request.source == NULL)
 		return VS_EXIT_USAGE;
-	query.destination_text = options.dest;
-	query.protocol = settings.protocol;
-	query.source_port = settings.source_port;
-	query.destination_port = settings.destination_port;
-	query.explain = options.explain;
+	request.destination = options.dest;
+	request.protocol = settings.protocol;
+	request.source_port = settings.source_port;
+	request.destination_port = settings.destination_port;
+	request.probes = settings.probes;
+	request.seed = (guint32)settings.seed;
+	request.explain = options.explain;
 
 	engine = vs_engine_new(model);
-	trace = vs_walk(engine, &query);
-	vs_latency_probe(model, trace, settings.probes, (guint32)settings.seed);
+	trace = vs_evaluate_check(engine, &request, &error);
+	if (trace == NULL)
+		return vs_cmd_usage_error(COMMAND, "--dest '%s': %s", options.dest, error->message);
 
 	if (settings.format == VS_FORMAT_JSON)
 		vs_render_check_json(out, trace);
