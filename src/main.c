@@ -34,6 +34,9 @@ const VsCmd vs_commands[] = {
 	 "the effective routes of a NIC, each Active or Invalid"},
 	{"validate", vs_cmd_validate, "MODEL [--format text|json]",
 	 "load a model, report every error with FILE:LINE:COL, print a summary"},
+	{"test", vs_cmd_test,
+	 "SCENARIO... [--format text|tap|junit] [--output FILE] [--model MODEL]",
+	 "run regression scenarios: expected answers of check, flow and nexthop"},
 	{"help", cmd_help, "[COMMAND]", "describe the commands"},
 	{NULL, NULL, NULL, NULL},
 };
