@@ -431,7 +431,7 @@ static const char *const direction_names[] = {"inbound", "outbound", NULL};
 static const char *const flow_protocol_names[] = {"tcp", "udp", NULL};
 static const char *const check_protocol_names[] = {"tcp", "udp", "icmp", "http", "https", NULL};
 enum { PROTOCOL_TCP, PROTOCOL_UDP, PROTOCOL_ICMP, PROTOCOL_HTTP, PROTOCOL_HTTPS };
-static const char *const bool_names[] = {"false", "true", NULL};
+static const char *const bool_names[] = {"true", "false", NULL};
 
 /* ---------------------------------------------------------------- issues */
 
@@ -697,7 +697,7 @@ expect_key(Parser *p, guint index, const VsYcurEvent *key, const VsYcurEvent *va
 		break;
 	case EXPECT_NO_OTHER_ISSUES:
 		if ((choice = get_choice(p, value, path, bool_names)) >= 0)
-			check->no_other_issues = choice == 1;
+			check->no_other_issues = choice == 0;
 		break;
 	case EXPECT_MAX_AVG_LATENCY: {
 		char *end = NULL;
@@ -1379,14 +1379,27 @@ compare_nexthop(VsCheckOutcome *outcome, const VsScenarioCheck *check,
 			 g_strdup(has_ip ? ip : "none"));
 }
 
-/* A name the model lacks: a scenario error at the value that names it. */
-static void
-name_error(VsDiagList *diags, const VsScenarioCheck *check, VsPos pos, const char *key,
+/*
+ * A name the model lacks: a scenario error at the value that names it.  Not
+ * for a todo check, which may fail in any way (a name the model cannot
+ * resolve yet, say): that is its failure, shown with the others.  Returns
+ * whether the outcome still stands.
+ */
+static gboolean
+name_error(VsDiagList *diags, VsCheckOutcome *outcome, VsPos pos, const char *key,
 	   const char *message)
 {
+	const VsScenarioCheck *check = outcome->check;
 	g_autofree char *path = child_path(check->path, key);
 
+	if (check->todo != NULL) {
+		mismatch(outcome, key, g_strdup("a query the model can answer"),
+			 g_strdup_printf("no answer: %s", message));
+		outcome->answer = g_strdup("none");
+		return TRUE;
+	}
 	vs_diag_add(diags, VS_SEVERITY_ERROR, pos, path, "unknown-name", "%s", message);
+	return FALSE;
 }
 
 VsCheckOutcome *
@@ -1408,8 +1421,10 @@ vs_scenario_run_check(const VsEngine *engine, const VsScenario *scenario,
 
 		nic = vs_evaluate_find_nic(engine->model, check->source, &error);
 		if (nic == NULL) {
-			name_error(diags, check, check->source_pos, "source", error->message);
-			return NULL;
+			if (!name_error(diags, outcome, check->source_pos, "source",
+					error->message))
+				return NULL;
+			break;
 		}
 		request = (VsCheckRequest){nic,
 					   check->destination,
@@ -1421,9 +1436,10 @@ vs_scenario_run_check(const VsEngine *engine, const VsScenario *scenario,
 					   FALSE};
 		trace = vs_evaluate_check(engine, &request, &error);
 		if (trace == NULL) {
-			name_error(diags, check, check->destination_pos, "destination",
-				   error->message);
-			return NULL;
+			if (!name_error(diags, outcome, check->destination_pos, "destination",
+					error->message))
+				return NULL;
+			break;
 		}
 		compare_check(outcome, check, trace);
 		break;
@@ -1438,9 +1454,10 @@ vs_scenario_run_check(const VsEngine *engine, const VsScenario *scenario,
 			gboolean address = g_error_matches(error, VS_EVALUATE_ERROR,
 							   VS_EVALUATE_ERROR_NOT_OWN_ADDRESS);
 
-			name_error(diags, check, address ? check->local_pos : check->vm_pos,
-				   address ? "flow.local" : "flow.vm", error->message);
-			return NULL;
+			if (!name_error(diags, outcome, address ? check->local_pos : check->vm_pos,
+					address ? "flow.local" : "flow.vm", error->message))
+				return NULL;
+			break;
 		}
 		request = (VsFlowRequest){nic,
 					  check->direction,
@@ -1460,9 +1477,10 @@ vs_scenario_run_check(const VsEngine *engine, const VsScenario *scenario,
 			gboolean address = g_error_matches(error, VS_EVALUATE_ERROR,
 							   VS_EVALUATE_ERROR_NOT_OWN_ADDRESS);
 
-			name_error(diags, check, address ? check->local_pos : check->vm_pos,
-				   address ? "nexthop.source" : "nexthop.vm", error->message);
-			return NULL;
+			if (!name_error(diags, outcome, address ? check->local_pos : check->vm_pos,
+					address ? "nexthop.source" : "nexthop.vm", error->message))
+				return NULL;
+			break;
 		}
 		compare_nexthop(outcome, check, vs_evaluate_nexthop(engine, nic, check->remote_ip));
 		break;
