@@ -607,25 +607,25 @@ nexthop_key(Parser *p, guint index, const VsYcurEvent *key, const VsYcurEvent *v
 	}
 }
 
-/* A list whose items item() reads; FALSE (after an error) when value is no list. */
-static gboolean
+/* A list whose items item() reads: how many; -1 (after an error) when value is no list. */
+static int
 parse_list(Parser *p, const VsYcurEvent *value, const char *path, const char *expected,
 	   void (*item)(Parser *p, const VsYcurEvent *event, const char *path, gpointer data),
 	   gpointer data)
 {
 	VsYcurEvent event;
-	guint index = 0;
+	int index = 0;
 
 	if (value->kind != VS_YCUR_SEQUENCE_START) {
 		type_error(p, value, path, expected);
-		return FALSE;
+		return -1;
 	}
 	while (next(p, &event) && event.kind != VS_YCUR_SEQUENCE_END) {
-		g_autofree char *item_path = g_strdup_printf("%s[%u]", path, index++);
+		g_autofree char *item_path = g_strdup_printf("%s[%d]", path, index++);
 
 		item(p, &event, item_path, data);
 	}
-	return TRUE;
+	return index;
 }
 
 static void
@@ -975,8 +975,8 @@ top_key(Parser *p, guint index, const VsYcurEvent *key, const VsYcurEvent *value
 		scenario->model_pos = pos_of(p, value);
 		return;
 	}
-	if (parse_list(p, value, path, "a list of checks", check_item, scenario->checks) &&
-	    scenario->checks->len == 0 && !p->fatal)
+	if (parse_list(p, value, path, "a list of checks", check_item, scenario->checks) == 0 &&
+	    !p->fatal)
 		error_at(p, value->line, value->column, path, "empty",
 			 "expected at least one check");
 }
@@ -1015,7 +1015,7 @@ vs_scenario_load_data(const char *data, gsize length, const char *name, VsDiagLi
 			error_at(&p, event.line, event.column, "", "empty",
 				 "empty scenario; expected a mapping with model and checks");
 		} else {
-			parse_map(&p, &event, "", "a scenario", top_keys, top_key, scenario, &seen,
+			parse_map(&p, &event, "", "scenario", top_keys, top_key, scenario, &seen,
 				  where);
 			if (event.kind == VS_YCUR_MAPPING_START && !p.fatal)
 				require_keys(&p, pos_of(&p, &event), "", "the scenario", seen,
@@ -1023,6 +1023,8 @@ vs_scenario_load_data(const char *data, gsize length, const char *name, VsDiagLi
 		}
 	}
 	if (diags->errors > errors) {
+		/* checks' missing keys are found at their end: put them back in file order */
+		vs_diag_list_sort(diags);
 		g_set_error(error, VS_SCENARIO_ERROR, VS_SCENARIO_ERROR_INVALID, "%s: %u error%s",
 			    name, diags->errors - errors, diags->errors - errors == 1 ? "" : "s");
 		return NULL;
