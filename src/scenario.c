@@ -486,7 +486,8 @@ typedef struct {
 	VsPos query_where[MAX_KEYS];
 	guint32 expect_seen;
 	VsPos expect_where[MAX_KEYS];
-	int protocol; /* index in check_protocol_names, -1 = not given */
+	int protocol;  /* index in check_protocol_names, -1 = not given */
+	int query_key; /* CHECK_FLOW or CHECK_NEXTHOP once one is read, else -1 */
 	guint16 port;
 } CheckBuild;
 
@@ -797,12 +798,22 @@ check_key(Parser *p, guint index, const VsYcurEvent *key, const VsYcurEvent *val
 			check->seed = (guint32)number;
 		break;
 	case CHECK_FLOW:
-		parse_map(p, value, path, "flow", flow_keys, flow_key, build, &build->query_seen,
-			  build->query_where);
-		break;
 	case CHECK_NEXTHOP:
-		parse_map(p, value, path, "nexthop", nexthop_keys, nexthop_key, build,
-			  &build->query_seen, build->query_where);
+		if (build->query_key >= 0) {
+			error_at(p, key->line, key->column, build->path, "query",
+				 "a check asks one query: flow, nexthop, or source and "
+				 "destination; this one has %s already",
+				 check_keys[build->query_key]);
+			skip(p, value);
+			break;
+		}
+		build->query_key = (int)index;
+		if (index == CHECK_FLOW)
+			parse_map(p, value, path, "flow", flow_keys, flow_key, build,
+				  &build->query_seen, build->query_where);
+		else
+			parse_map(p, value, path, "nexthop", nexthop_keys, nexthop_key, build,
+				  &build->query_seen, build->query_where);
 		break;
 	case CHECK_EXPECT:
 		parse_map(p, value, path, "expect", expect_keys, expect_key, build,
@@ -844,14 +855,8 @@ finish_check(Parser *p, CheckBuild *build, guint32 seen, const VsPos where[MAX_K
 		error_at(p, check->pos.line, check->pos.column, path, "missing-key",
 			 "missing key 'expect' (what the check expects)");
 
-	if ((seen & (1u << CHECK_FLOW)) && (seen & (1u << CHECK_NEXTHOP))) {
-		error_at(p, where[CHECK_NEXTHOP].line, where[CHECK_NEXTHOP].column, path, "query",
-			 "a check asks one query: flow, nexthop, or source and "
-			 "destination; this one has flow already");
-		return;
-	}
-	if (seen & ((1u << CHECK_FLOW) | (1u << CHECK_NEXTHOP))) {
-		gboolean flow = (seen & (1u << CHECK_FLOW)) != 0;
+	if (build->query_key >= 0) {
+		gboolean flow = build->query_key == CHECK_FLOW;
 		g_autofree char *query_path = child_path(path, flow ? "flow" : "nexthop");
 		VsPos start = where[flow ? CHECK_FLOW : CHECK_NEXTHOP];
 
@@ -940,7 +945,7 @@ static void
 check_item(Parser *p, const VsYcurEvent *event, const char *path, gpointer data)
 {
 	g_autoptr(VsScenarioCheck) check = g_new0(VsScenarioCheck, 1);
-	CheckBuild build = {check, path, 0, {{0}}, 0, {{0}}, -1, 0};
+	CheckBuild build = {check, path, 0, {{0}}, 0, {{0}}, -1, -1, 0};
 	VsPos where[MAX_KEYS];
 	guint32 seen;
 
