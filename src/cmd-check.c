@@ -5,9 +5,16 @@
  * with its verdict and the rule or route that blocks it (text).
  *
  * Every option is checked before the model is read, so a usage error costs
- * nothing and never hides behind a model error.  The destination is a VM of
- * the model (looked up first) or an IPv4 address; FQDN and URI targets come
- * with the model's DNS.
+ * nothing and never hides behind a model error: the TARGET's syntax too (a
+ * malformed URI is a usage error).  Its meaning comes from the model
+ * (resolve.c): a VM of the model (looked up first), an IPv4 address, or a
+ * name in the model's DNS.  A name that does not resolve is an answer, not
+ * an error: the walk reports it as a DnsResolution issue.
+ *
+ * http and https are TCP connections to their port, as in Network Watcher;
+ * --method and --valid-status-codes are accepted for compatibility with its
+ * HTTPConfiguration, checked, and otherwise unused: vnetsim simulates no HTTP
+ * server, so a listener on the port is a successful probe.
  */
 #include "config.h"
 
@@ -18,6 +25,7 @@
 #include "evaluate.h"
 #include "render.h"
 #include "render-dot.h"
+#include "resolve.h"
 
 #define COMMAND "check"
 
@@ -43,6 +51,8 @@ typedef struct {
 	char *seed;
 	char *format;
 	char *expect;
+	char *method;
+	char *valid_status_codes;
 	gboolean explain;
 } Options;
 
@@ -58,6 +68,8 @@ options_clear(Options *options)
 	g_free(options->seed);
 	g_free(options->format);
 	g_free(options->expect);
+	g_free(options->method);
+	g_free(options->valid_status_codes);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Options, options_clear)
 
@@ -70,7 +82,57 @@ typedef struct {
 	guint probes;
 	guint64 seed;
 	int expect;
+	VsTargetSpec target; /* the --dest TARGET, parsed */
+	gboolean is_http;    /* --protocol http or https */
 } Settings;
+
+static void
+settings_clear(Settings *settings)
+{
+	vs_target_spec_clear(&settings->target);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Settings, settings_clear)
+
+/* --valid-status-codes: HTTP status codes 100..599, separated by commas. */
+static gboolean
+check_status_codes(const char *value)
+{
+	g_auto(GStrv) codes = g_strsplit(value, ",", -1);
+	guint64 code;
+
+	for (guint i = 0; codes[i] != NULL; i++) {
+		if (!g_ascii_string_to_unsigned(codes[i], 10, 100, 599, &code, NULL)) {
+			vs_cmd_usage_error(COMMAND,
+					   "--valid-status-codes '%s': expected HTTP status codes "
+					   "100..599 separated by commas, such as 200,301",
+					   value);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* --method and --valid-status-codes: only for http(s), only GET (as Azure). */
+static gboolean
+check_http_options(const Options *options, int protocol)
+{
+	gboolean http = protocol == PROTOCOL_HTTP || protocol == PROTOCOL_HTTPS;
+
+	if (!http && (options->method != NULL || options->valid_status_codes != NULL)) {
+		vs_cmd_usage_error(COMMAND, "%s applies only to --protocol http or https",
+				   options->method != NULL ? "--method" : "--valid-status-codes");
+		return FALSE;
+	}
+	if (options->method != NULL && g_ascii_strcasecmp(options->method, "get") != 0) {
+		vs_cmd_usage_error(COMMAND,
+				   "--method '%s': expected GET (the only method of Network "
+				   "Watcher's HTTP probes)",
+				   options->method);
+		return FALSE;
+	}
+	return options->valid_status_codes == NULL ||
+	       check_status_codes(options->valid_status_codes);
+}
 
 static gboolean
 interpret(const Options *options, Settings *settings)
@@ -78,21 +140,34 @@ interpret(const Options *options, Settings *settings)
 	static const char *const formats[] = {"text", "json", "dot", NULL};
 	int protocol = PROTOCOL_TCP;
 	gboolean has_port = options->port != NULL;
+	g_autoptr(GError) error = NULL;
 	guint64 number;
 
 	if (!vs_cmd_parse_format(COMMAND, options->format, formats, &settings->format))
 		return FALSE;
 	if (!vs_cmd_require(COMMAND, "--source", options->source, "VM[/NIC]") ||
 	    !vs_cmd_require(COMMAND, "--dest", options->dest,
-			    "TARGET (a VM name or an IPv4 address)"))
+			    "TARGET (a VM name, an IPv4 address, a DNS name or a URI)"))
 		return FALSE;
+	if (!vs_target_parse(options->dest, &settings->target, &error)) {
+		vs_cmd_usage_error(COMMAND, "--dest %s", error->message);
+		return FALSE;
+	}
 	if (options->protocol != NULL &&
 	    (protocol = vs_cmd_parse_choice(COMMAND, "--protocol", options->protocol,
 					    protocol_names)) < 0)
 		return FALSE;
+	if (!check_http_options(options, protocol))
+		return FALSE;
+	settings->is_http = protocol == PROTOCOL_HTTP || protocol == PROTOCOL_HTTPS;
 	if (has_port &&
 	    !vs_cmd_parse_port(COMMAND, "--port", options->port, &settings->destination_port))
 		return FALSE;
+	/* a URI's port (explicit, else its scheme's) unless --port says otherwise */
+	if (!has_port && settings->target.is_uri && protocol != PROTOCOL_ICMP) {
+		settings->destination_port = settings->target.port;
+		has_port = TRUE;
+	}
 	settings->source_port = DEFAULT_SOURCE_PORT;
 	if (options->source_port != NULL &&
 	    !vs_cmd_parse_port(COMMAND, "--source-port", options->source_port,
@@ -126,11 +201,11 @@ interpret(const Options *options, Settings *settings)
 		return TRUE;
 	case PROTOCOL_ICMP:
 		settings->protocol = VS_PROTO_ICMP;
-		if (has_port || options->source_port != NULL) {
+		if (options->port != NULL || options->source_port != NULL) {
 			vs_cmd_usage_error(COMMAND,
 					   "%s does not apply to --protocol icmp (ICMP has "
 					   "no ports)",
-					   has_port ? "--port" : "--source-port");
+					   options->port != NULL ? "--port" : "--source-port");
 			return FALSE;
 		}
 		settings->source_port = settings->destination_port = 0;
@@ -155,7 +230,9 @@ vs_cmd_check(int argc, char **argv)
 		 "The source VM, and optionally which of its NICs (default: the first)",
 		 "VM[/NIC]"},
 		{"dest", 'd', 0, G_OPTION_ARG_STRING, &options.dest,
-		 "The destination: a VM of the model or an IPv4 address", "TARGET"},
+		 "The destination: a VM of the model, an IPv4 address, a DNS name or an "
+		 "http(s):// URI",
+		 "TARGET"},
 		{"port", 'p', 0, G_OPTION_ARG_STRING, &options.port,
 		 "Destination port 0..65535 (needed for tcp and udp; http 80, https 443)", "N"},
 		{"protocol", 'P', 0, G_OPTION_ARG_STRING, &options.protocol,
@@ -173,9 +250,15 @@ vs_cmd_check(int argc, char **argv)
 		 "Show, under each hop, the rules and routes consulted and why each matched", NULL},
 		{"expect", 0, 0, G_OPTION_ARG_STRING, &options.expect,
 		 "Exit with status 1 unless the result is reachable / unreachable", "RESULT"},
+		{"method", 0, 0, G_OPTION_ARG_STRING, &options.method,
+		 "HTTP method of http(s) probes: GET (accepted for compatibility)", "METHOD"},
+		{"valid-status-codes", 0, 0, G_OPTION_ARG_STRING, &options.valid_status_codes,
+		 "HTTP status codes counted as success, such as 200,301 (accepted for "
+		 "compatibility; they do not change the verdict)",
+		 "CODES"},
 		G_OPTION_ENTRY_NULL,
 	};
-	Settings settings = {0};
+	g_auto(Settings) settings = {0};
 	g_autoptr(VsModel) model = NULL;
 	g_autoptr(VsEngine) engine = NULL;
 	g_autoptr(VsTrace) trace = NULL;
@@ -207,11 +290,12 @@ vs_cmd_check(int argc, char **argv)
 	request.probes = settings.probes;
 	request.seed = (guint32)settings.seed;
 	request.explain = options.explain;
+	request.http = settings.is_http;
 
 	engine = vs_engine_new(model);
 	trace = vs_evaluate_check(engine, &request, &error);
-	if (trace == NULL)
-		return vs_cmd_usage_error(COMMAND, "--dest '%s': %s", options.dest, error->message);
+	if (trace == NULL) /* interpret() parsed --dest already: a bug if it gets here */
+		return vs_cmd_usage_error(COMMAND, "--dest %s", error->message);
 
 	if (settings.format == VS_FORMAT_JSON)
 		vs_render_check_json(out, trace);

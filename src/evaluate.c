@@ -10,6 +10,7 @@
 
 #include "evaluate.h"
 #include "latency.h"
+#include "resolve.h"
 
 G_DEFINE_QUARK(vs - evaluate - error - quark, vs_evaluate_error)
 
@@ -104,41 +105,43 @@ vs_evaluate_find_nic_with_ip(const VsModel *model, const char *spec, VsIp4 ip, G
 	return NULL;
 }
 
-/* TARGET: a VM of the model first (its first NIC's address), else an IPv4 address. */
+/* TRUE when the check could not send anything: no agent, or a name that did not resolve. */
 static gboolean
-resolve_destination(const VsModel *model, const char *target, VsIp4 *out, GError **error)
+no_probes_sent(const VsTrace *trace)
 {
-	VsVm *vm = vs_model_find_vm(model, target);
+	const VsHop *source;
 
-	if (vm != NULL) {
-		if (vm->nics->len == 0) {
-			g_set_error(error, VS_EVALUATE_ERROR, VS_EVALUATE_ERROR_BAD_TARGET,
-				    "VM %s has no NIC", vm->name);
-			return FALSE;
-		}
-		*out = ((VsNic *)g_ptr_array_index(vm->nics, 0))->private_ip;
+	if (trace->destination_unresolved)
 		return TRUE;
-	}
-	if (vs_ip4_parse(target, out, NULL))
-		return TRUE;
-	g_set_error(error, VS_EVALUATE_ERROR, VS_EVALUATE_ERROR_BAD_TARGET,
-		    "expected the name of a VM of model '%s' or an IPv4 address (FQDN and URI "
-		    "destinations are not supported yet)",
-		    model->name ? model->name : "");
+	source = g_ptr_array_index(trace->hops, 0);
+	for (guint i = 0; i < source->issues->len; i++)
+		if (((const VsIssue *)g_ptr_array_index(source->issues, i))->type ==
+		    VS_ISSUE_AGENT_STOPPED)
+			return TRUE;
 	return FALSE;
 }
 
 VsTrace *
 vs_evaluate_check(const VsEngine *engine, const VsCheckRequest *request, GError **error)
 {
+	g_auto(VsTargetSpec) target = {0};
+	g_autoptr(GError) parse_error = NULL;
+	VsResolution resolution;
 	VsQuery query = {0};
 	VsTrace *trace;
 
 	g_return_val_if_fail(request->source != NULL && request->destination != NULL, NULL);
 
-	if (!resolve_destination(engine->model, request->destination, &query.destination, error))
+	if (!vs_target_parse(request->destination, &target, &parse_error)) {
+		g_set_error_literal(error, VS_EVALUATE_ERROR, VS_EVALUATE_ERROR_BAD_TARGET,
+				    parse_error->message);
 		return NULL;
+	}
+	resolution = vs_resolve_host(engine->model, request->source, target.host, !target.is_uri);
+	if (resolution.by == VS_RESOLVED_NONE)
+		query.unresolved_name = target.host; /* the walk copies it */
 	query.source = request->source;
+	query.destination = resolution.address;
 	query.destination_text = request->destination;
 	query.protocol = request->protocol;
 	query.source_port = request->source_port;
@@ -146,7 +149,14 @@ vs_evaluate_check(const VsEngine *engine, const VsCheckRequest *request, GError 
 	query.explain = request->explain;
 
 	trace = vs_walk(engine, &query);
-	vs_latency_probe(engine->model, trace, request->probes, request->seed);
+	/* without its agent, or without an address, the source sends nothing */
+	vs_latency_probe(engine->model, trace, no_probes_sent(trace) ? 0 : request->probes,
+			 request->seed);
+	if (request->http)
+		g_ptr_array_add(trace->notes,
+				g_strdup("HTTP is checked as a TCP connection to the port: "
+					 "vnetsim simulates no web server, so --method and "
+					 "--valid-status-codes do not change the verdict."));
 	return trace;
 }
 

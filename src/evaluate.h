@@ -27,7 +27,7 @@ typedef enum {
 	VS_EVALUATE_ERROR_NO_SUCH_VM,      /* no VM of that name in the model */
 	VS_EVALUATE_ERROR_NO_SUCH_NIC,     /* the VM has no NIC of that name, or none at all */
 	VS_EVALUATE_ERROR_NOT_OWN_ADDRESS, /* not an address of the VM (flow, nexthop) */
-	VS_EVALUATE_ERROR_BAD_TARGET,      /* a check destination that names nothing */
+	VS_EVALUATE_ERROR_BAD_TARGET,      /* a check destination that is a malformed URI */
 } VsEvaluateError;
 
 /*
@@ -50,20 +50,24 @@ VsNic *vs_evaluate_find_nic_with_ip(const VsModel *model, const char *spec, VsIp
 /* A connection troubleshoot query, its source already resolved. */
 typedef struct {
 	const VsNic *source;
-	const char *destination; /* TARGET: a VM of the model, or an IPv4 address */
+	const char *destination; /* TARGET: a VM, an IPv4 address, a DNS name or a URI */
 	VsProtocol protocol;     /* Tcp, Udp or Icmp (http/https are Tcp by then) */
 	guint16 source_port;
 	guint16 destination_port;
 	guint probes; /* 1..100 */
 	guint32 seed;
 	gboolean explain;
+	gboolean http; /* asked as http or https: the answer notes what that means here */
 } VsCheckRequest;
 
 /*
- * Resolves the destination (a VM of the model first, its first NIC's
- * address; else an IPv4 address), walks the path and sends the probes.
+ * Resolves the destination as seen from the source (resolve.c: a VM of the
+ * model first, an address, the model's DNS; a URI's host), walks the path
+ * and sends the probes (none when the source has no agent or the name did
+ * not resolve: the walk then reports AgentStopped or DnsResolution).
+ * The destination port is the request's: the caller applies a URI's port.
  * Returns the trace (owned), or NULL with VS_EVALUATE_ERROR_BAD_TARGET when
- * the destination names nothing.
+ * the destination is not a well-formed TARGET.
  */
 VsTrace *vs_evaluate_check(const VsEngine *engine, const VsCheckRequest *request, GError **error);
 
