@@ -24,6 +24,7 @@
 
 #include "evaluate.h"
 #include "render.h"
+#include "resolve.h"
 #include "scenario.h"
 #include "ycur.h"
 
@@ -489,6 +490,8 @@ typedef struct {
 	int protocol;  /* index in check_protocol_names, -1 = not given */
 	int query_key; /* CHECK_FLOW or CHECK_NEXTHOP once one is read, else -1 */
 	guint16 port;
+	gboolean uri;     /* the destination is a URI ... */
+	guint16 uri_port; /* ... with this port (explicit, else its scheme's) */
 } CheckBuild;
 
 static const char *const check_keys[] = {"name",     "todo",       "source", "destination", "port",
@@ -773,11 +776,26 @@ check_key(Parser *p, guint index, const VsYcurEvent *key, const VsYcurEvent *val
 		check->source = get_string(p, value, path, "VM[/NIC]");
 		check->source_pos = pos_of(p, value);
 		break;
-	case CHECK_DESTINATION:
-		check->destination =
-			get_string(p, value, path, "TARGET, a VM name or an IPv4 address");
+	case CHECK_DESTINATION: {
+		g_auto(VsTargetSpec) target = {0};
+		g_autoptr(GError) error = NULL;
+
+		check->destination = get_string(
+			p, value, path, "TARGET, a VM name, an IPv4 address, a DNS name or a URI");
 		check->destination_pos = pos_of(p, value);
+		if (check->destination == NULL)
+			break;
+		/* the syntax now, as check's options; the meaning when the check runs */
+		if (!vs_target_parse(check->destination, &target, &error)) {
+			error_at(p, value->line, value->column, path, "value", "%s",
+				 error->message);
+			build->uri = TRUE; /* a broken URI: its missing port is not news */
+			break;
+		}
+		build->uri = target.is_uri;
+		build->uri_port = target.port;
 		break;
+	}
 	case CHECK_PORT:
 		if (get_number(p, value, path, 0, 65535, "a port number", &number))
 			build->port = (guint16)number;
@@ -847,6 +865,7 @@ finish_check(Parser *p, CheckBuild *build, guint32 seen, const VsPos where[MAX_K
 					   CHECK_SEED};
 	VsScenarioCheck *check = build->check;
 	const char *path = build->path;
+	gboolean has_port;
 
 	if (!(seen & (1u << CHECK_NAME)))
 		error_at(p, check->pos.line, check->pos.column, path, "missing-key",
@@ -884,12 +903,19 @@ finish_check(Parser *p, CheckBuild *build, guint32 seen, const VsPos where[MAX_K
 		if (!(seen & (1u << CHECK_DESTINATION)))
 			error_at(p, check->pos.line, check->pos.column, path, "missing-key",
 				 "missing key 'destination' (a VM name or an IPv4 address)");
-		/* the protocols' rules, as `vnetsim check` applies them to its options */
+		/* the protocols' rules, as `vnetsim check` applies them to its options: a
+		 * URI's port unless port says otherwise, http(s) TCP to 80 or 443 */
+		has_port = (seen & (1u << CHECK_PORT)) != 0;
+		if (!has_port && build->uri && build->protocol != PROTOCOL_ICMP) {
+			build->port = build->uri_port;
+			has_port = TRUE;
+		}
 		switch (build->protocol) {
 		case PROTOCOL_HTTP:
 		case PROTOCOL_HTTPS:
 			check->protocol = VS_PROTO_TCP;
-			check->destination_port = (seen & (1u << CHECK_PORT))        ? build->port
+			check->http = TRUE;
+			check->destination_port = has_port                           ? build->port
 						  : build->protocol == PROTOCOL_HTTP ? 80
 										     : 443;
 			break;
@@ -913,7 +939,7 @@ finish_check(Parser *p, CheckBuild *build, guint32 seen, const VsPos where[MAX_K
 			check->protocol =
 				build->protocol == PROTOCOL_UDP ? VS_PROTO_UDP : VS_PROTO_TCP;
 			check->destination_port = build->port;
-			if (!(seen & (1u << CHECK_PORT)))
+			if (!has_port)
 				error_at(p, check->pos.line, check->pos.column, path, "missing-key",
 					 "missing key 'port': protocol %s needs a destination port",
 					 build->protocol == PROTOCOL_UDP ? "udp" : "tcp");
@@ -945,7 +971,7 @@ static void
 check_item(Parser *p, const VsYcurEvent *event, const char *path, gpointer data)
 {
 	g_autoptr(VsScenarioCheck) check = g_new0(VsScenarioCheck, 1);
-	CheckBuild build = {check, path, 0, {{0}}, 0, {{0}}, -1, -1, 0};
+	CheckBuild build = {check, path, 0, {{0}}, 0, {{0}}, -1, -1, 0, FALSE, 0};
 	VsPos where[MAX_KEYS];
 	guint32 seen;
 
@@ -1440,7 +1466,8 @@ vs_scenario_run_check(const VsEngine *engine, const VsScenario *scenario,
 					   check->destination_port,
 					   check->probes,
 					   check->seed,
-					   FALSE};
+					   FALSE,
+					   check->http};
 		trace = vs_evaluate_check(engine, &request, &error);
 		if (trace == NULL) {
 			if (!name_error(diags, outcome, check->destination_pos, "destination",

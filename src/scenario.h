@@ -70,14 +70,15 @@ typedef struct {
 	 * address (the VM's own, --source), destination_ip */
 	char *source; /* VM[/NIC] of a check */
 	VsPos source_pos;
-	char *destination; /* TARGET of a check */
+	char *destination; /* TARGET of a check: a VM, an address, a DNS name or a URI */
 	VsPos destination_pos;
 	VsProtocol protocol; /* check and flow: Tcp, Udp or Icmp */
 	guint16 source_port;
 	guint16 destination_port;
 	guint probes;
 	guint32 seed;
-	char *vm; /* VM[/NIC] of a flow or nexthop */
+	gboolean http; /* protocol http or https (TCP, and a note in the answer) */
+	char *vm;      /* VM[/NIC] of a flow or nexthop */
 	VsPos vm_pos;
 	VsDirection direction; /* flow */
 	VsIp4 local_ip;        /* flow: local; nexthop: source */

@@ -115,6 +115,10 @@ static const struct {
 	 "list\n"
 	 "s.yaml:2:1: error: invalid YAML: did not find expected ',' or ']' (while parsing a flow "
 	 "sequence at line 1, column 8)\n"},
+	{HEAD CHECK "    source: web1\n    destination: \"https://h:99999/\"\n"
+		    "    expect: {connectionStatus: Reachable}\n",
+	 "s.yaml:5:18: error: checks[0].destination: 'https://h:99999/': bad port; expected a "
+	 "port 0..65535 after the host\n"},
 	{"model: &a m.yaml\nchecks: *a\n",
 	 "s.yaml:1:8: error: checks: expected a list of checks, got 'm.yaml'\n"},
 };
@@ -379,12 +383,24 @@ static const struct {
 	 "nextHopIpAddress | 10.10.2.4 | none\n",
 	 NULL},
 	/* a todo check whose query cannot be answered fails, it is not a scenario error */
-	{"  - name: n\n    todo: later\n    source: web1\n    destination: nosuch.example.org\n"
+	{"  - name: n\n    todo: later\n    source: web9\n    destination: app1\n"
 	 "    port: 1\n    expect: {connectionStatus: Reachable}\n",
 	 FALSE,
-	 "destination | a query the model can answer | no answer: expected the name of a VM of "
-	 "model 'two-vms' or an IPv4 address (FQDN and URI destinations are not supported yet)\n",
+	 "source | a query the model can answer | no answer: no VM named 'web9' in model "
+	 "'two-vms' (VMs: web1, web2, app1)\n",
 	 "none"},
+	/* a name that does not resolve is an answer (DnsResolution), not an error */
+	{"  - name: n\n    source: web1\n    destination: nosuch.example.org\n    port: 443\n"
+	 "    expect: {connectionStatus: Unreachable, hops: [Source], issues: [{type: "
+	 "DnsResolution}]}\n",
+	 TRUE, "", NULL},
+	/* a URI's port, and a VM name within the VNet (Azure-provided DNS) */
+	{"  - name: n\n    source: web1\n    destination: http://web2.\n"
+	 "    expect: {connectionStatus: Reachable}\n",
+	 TRUE, "", NULL},
+	{"  - name: n\n    source: web1\n    destination: http://web2:8080/x\n"
+	 "    expect: {connectionStatus: Reachable}\n",
+	 FALSE, "connectionStatus | Reachable | Unreachable\n", NULL},
 };
 
 START_TEST(test_judge)
@@ -413,10 +429,6 @@ static const struct {
 	 "    expect: {connectionStatus: Reachable}\n",
 	 "s.yaml:4:13: error: checks[0].source: no VM named 'web9' in model 'two-vms' (VMs: web1, "
 	 "web2, app1)\n"},
-	{"  - name: n\n    source: web1\n    destination: app9\n    port: 1\n"
-	 "    expect: {connectionStatus: Reachable}\n",
-	 "s.yaml:5:18: error: checks[0].destination: expected the name of a VM of model 'two-vms' "
-	 "or an IPv4 address (FQDN and URI destinations are not supported yet)\n"},
 	{"  - name: n\n    flow: {vm: web1, direction: inbound, protocol: tcp, local: "
 	 "\"10.10.1.5:22\", remote: \"1.2.3.4:5\"}\n    expect: {access: Allow}\n",
 	 "s.yaml:4:64: error: checks[0].flow.local: 10.10.1.5 is not an address of web1 (web1-nic "
