@@ -39,6 +39,9 @@ const VsCmd vs_commands[] = {
 	 "reachability of every pair of VMs, and each to the internet"},
 	{"diff", vs_cmd_diff, "OLD_MODEL NEW_MODEL [--format text|json|sarif]",
 	 "every flow whose verdict differs between two models, over every port"},
+	{"test", vs_cmd_test,
+	 "SCENARIO... [--format text|tap|junit] [--output FILE] [--model MODEL]",
+	 "run regression scenarios: expected answers of check, flow and nexthop"},
 	{"help", cmd_help, "[COMMAND]", "describe the commands"},
 	{NULL, NULL, NULL, NULL},
 };

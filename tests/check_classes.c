@@ -11,6 +11,7 @@
 
 #include "classes.h"
 #include "diff.h"
+#include "evaluate.h"
 #include "load.h"
 #include "matrix.h"
 #include "suites.h"
@@ -223,7 +224,11 @@ first_nic_of(const VsModel *model, guint vm)
 	return g_ptr_array_index(((VsVm *)g_ptr_array_index(model->vms, vm))->nics, 0);
 }
 
-/* The verdict check gives for one pair: one walk, no classes. */
+/*
+ * The verdict `vnetsim check` gives for one pair, asked as the command asks it
+ * (vs_evaluate_check: the destination VM by name, the internet by address):
+ * one walk, no classes.
+ */
 static VsVerdict *
 check_pair(const VsEngine *engine, guint source, guint destination, VsIp4 internet,
 	   VsProtocol protocol, guint16 port)
@@ -232,15 +237,21 @@ check_pair(const VsEngine *engine, guint source, guint destination, VsIp4 intern
 	const VsNic *from = first_nic_of(model, source);
 	const VsNic *to =
 		destination == VS_MATRIX_INTERNET ? NULL : first_nic_of(model, destination);
-	VsQuery query = {
+	char address[16];
+	VsCheckRequest request = {
 		.source = from,
-		.destination = to != NULL ? to->private_ip : internet,
+		.destination = to != NULL ? to->vm->name : vs_ip4_format(internet, address),
 		.protocol = protocol,
 		.source_port = VS_VERDICT_SOURCE_PORT,
-		.destination_port = port,
+		.destination_port = vs_protocol_has_ports(protocol) ? port : 0,
+		.probes = 1,
+		.seed = 1,
 	};
-	g_autoptr(VsTrace) trace = vs_walk(engine, &query);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(VsTrace) trace = vs_evaluate_check(engine, &request, &error);
 
+	ck_assert_msg(trace != NULL, "check %s -> %s: %s", from->vm->name, request.destination,
+		      error != NULL ? error->message : "");
 	return vs_verdict_from_trace(trace, from, to);
 }
 
