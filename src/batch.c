@@ -4,10 +4,10 @@
  * Each line is parsed with json-glib, checked field by field with the same
  * rules as check's options (a bad value names the field and what was
  * expected), and answered by the same walk as check.  The full answer is
- * check's own renderer (render-json.c) squeezed onto one line, so the two can
- * never drift apart; the verdict-only answer comes from vs_walk_verdict and is
- * written here, since it is a handful of fixed members whose only free text
- * (rule, NSG, route and table names, file names) goes through one escaper.
+ * check's own evaluation (evaluate.c) and renderer (render-json.c), squeezed
+ * onto one line, so the two never drift apart; the verdict-only answer comes from vs_walk_verdict
+ * and is written here, since it is a handful of fixed members whose only free text (rule, NSG,
+ * route and table names, file names) goes through one escaper.
  */
 #include "config.h"
 
@@ -16,7 +16,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "latency.h"
+#include "evaluate.h"
 #include "render.h"
 #include "resolve.h"
 
@@ -337,11 +337,12 @@ append_verdict(GString *out, const VsWalkVerdict *verdict)
 }
 
 /*
- * The destination as check resolves its TARGET (cmd-check.c): a VM of the
- * model first, an IPv4 address, or a name or URI through the model's DNS.  A
- * name that does not resolve is not a bad line: the walk reports it as a
- * DnsResolution issue, as check does.  A malformed URI is a bad line (check's
- * usage error).  FALSE after an error line.
+ * The destination as check resolves its TARGET (evaluate.c, for the
+ * verdict-only walk and a URI's port): a VM of the model first, an IPv4
+ * address, or a name or URI through the model's DNS.  A name that does not
+ * resolve is not a bad line: the walk reports it as a DnsResolution issue, as
+ * check does.  A malformed URI is a bad line (check's usage error).  FALSE
+ * after an error line.
  */
 static gboolean
 resolve_destination(const VsBatch *batch, VsQuery *query, const char *dest, gboolean *uri_port,
@@ -364,23 +365,6 @@ resolve_destination(const VsBatch *batch, VsQuery *query, const char *dest, gboo
 		*port = batch->target->port;
 	}
 	return TRUE;
-}
-
-/* As check: no probes leave a source without its agent, or for a name that did not
- * resolve. */
-static gboolean
-no_probes_sent(const VsTrace *trace)
-{
-	const VsHop *source;
-
-	if (trace->destination_unresolved)
-		return TRUE;
-	source = g_ptr_array_index(trace->hops, 0);
-	for (guint i = 0; i < source->issues->len; i++)
-		if (((const VsIssue *)g_ptr_array_index(source->issues, i))->type ==
-		    VS_ISSUE_AGENT_STOPPED)
-			return TRUE;
-	return FALSE;
 }
 
 gboolean
@@ -426,11 +410,24 @@ vs_batch_answer(VsBatch *batch, const char *line, gsize length, guint64 line_num
 		vs_walk_verdict(batch->engine, &query, &verdict);
 		append_verdict(out, &verdict);
 	} else {
-		g_autoptr(VsTrace) trace = vs_walk(batch->engine, &query);
+		/* the full answer is check's own: evaluate.c resolves, walks and probes */
+		VsCheckRequest request = {
+			.source = query.source,
+			.destination = fields.dest,
+			.protocol = query.protocol,
+			.source_port = query.source_port,
+			.destination_port = query.destination_port,
+			.probes = (guint)fields.probes,
+			.seed = (guint32)fields.seed,
+			.http = fields.protocol != NULL &&
+				(g_ascii_strcasecmp(fields.protocol, "http") == 0 ||
+				 g_ascii_strcasecmp(fields.protocol, "https") == 0),
+		};
+		g_autoptr(GError) check_error = NULL;
+		g_autoptr(VsTrace) trace = vs_evaluate_check(batch->engine, &request, &check_error);
 
-		vs_latency_probe(batch->model, trace,
-				 no_probes_sent(trace) ? 0 : (guint)fields.probes,
-				 (guint32)fields.seed);
+		if (trace == NULL)
+			return line_error(out, line_number, "%s", check_error->message);
 		g_string_truncate(batch->scratch, 0);
 		vs_render_check_json(batch->scratch, trace);
 		vs_batch_append_compact(out, batch->scratch->str, batch->scratch->len);
