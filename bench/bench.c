@@ -25,9 +25,11 @@
 
 #include "../tests/naive.h"
 #include "batch.h"
+#include "diff.h"
 #include "gen.h"
 #include "latency.h"
 #include "load.h"
+#include "matrix.h"
 #include "render.h"
 #include "walk.h"
 
@@ -142,6 +144,10 @@ typedef struct {
 	double batch_verdict_per_s, batch_full_per_s;
 	guint vms, rules, routes;
 	double walk_hops;
+	double matrix_s, matrix_naive_s; /* one port (tcp/443); naive: every pair, extrapolated */
+	guint matrix_classes, matrix_walks;
+	double diff_s;
+	guint diff_differences, diff_walks;
 } Figures;
 
 /* The fastest of runs, in seconds, of one load; the model of the last run is kept. */
@@ -167,6 +173,10 @@ timed_load(const char *path, guint runs, double *best)
 	}
 	return model;
 }
+
+/* The largest models matrix and diff are run on (see measure). */
+#define MATRIX_MAX_VMS 1000
+#define DIFF_MAX_VMS 10
 
 static void
 measure(const char *size, const char *dir, Figures *figures)
@@ -340,6 +350,55 @@ measure(const char *size, const char *dir, Figures *figures)
 	figures->naive_us = total * 1e6 / naive_n;
 	qsort(samples, naive_n, sizeof(double), compare_double);
 	figures->naive_p50_us = samples[naive_n / 2];
+	/* matrix for one port: every VM to every VM and the internet, over classes.  Its
+	 * walks are full traces (verdict.c), so beyond S it takes minutes: not run there. */
+	figures->matrix_s = figures->matrix_naive_s = -1;
+	figures->diff_s = -1;
+	if (model->vms->len <= MATRIX_MAX_VMS) {
+		g_autoptr(VsMatrix) matrix = NULL;
+		double pairs = (double)model->vms->len * model->vms->len;
+
+		start = cpu_now();
+		matrix = vs_matrix_new(engine, VS_PROTO_TCP, 443);
+		figures->matrix_s = cpu_now() - start;
+		figures->matrix_classes = matrix->partition->members->len;
+		figures->matrix_walks = matrix->walks;
+		/* the naive way: one naive check per ordered pair (extrapolated from its rate) */
+		figures->matrix_naive_s = pairs / figures->naive_per_s;
+	}
+
+	/* diff for a one-rule change: the hub firewall's allow-private-in (priority 100)
+	 * becomes a deny, which cuts every path through the firewalls.
+	 * Every class pair times every port class, twice: only the smallest size finishes
+	 * in reasonable time. */
+	if (model->vms->len <= DIFF_MAX_VMS) {
+		const char *rule = strstr(text->str, "{name: allow-private-in,");
+		const char *allow = rule != NULL ? strstr(rule, "access: Allow") : NULL;
+		g_autoptr(GString) changed = g_string_new_len(text->str, (gssize)text->len);
+		g_autoptr(VsDiagList) diags = vs_diag_list_new(0);
+		g_autoptr(VsModel) new_model = NULL;
+		g_autoptr(VsEngine) new_engine = NULL;
+		g_autoptr(VsDiff) diff = NULL;
+		g_autoptr(GArray) differences = NULL;
+
+		if (allow == NULL) {
+			fprintf(stderr, "vnetsim-bench: no rule allow-private-in to change\n");
+			exit(1);
+		}
+		g_string_overwrite_len(changed, (gsize)(allow - text->str), "access: Deny ", 13);
+		new_model = vs_load_data(changed->str, changed->len, path, diags, &error);
+		if (new_model == NULL) {
+			fprintf(stderr, "vnetsim-bench: the changed model: %s\n", error->message);
+			exit(1);
+		}
+		new_engine = vs_engine_new(new_model);
+		start = cpu_now();
+		diff = vs_diff_new(engine, new_engine);
+		differences = vs_diff_differences(diff);
+		figures->diff_s = cpu_now() - start;
+		figures->diff_differences = differences->len;
+		figures->diff_walks = diff->walks;
+	}
 	(void)sink;
 	unlink(path);
 }
@@ -354,8 +413,9 @@ row(const char *name, guint count, const Figures *figures, int decimals, const c
 {
 	printf("| %-38s |", name);
 	for (guint i = 0; i < count; i++) {
-		g_autofree char *cell =
-			g_strdup_printf("%.*f%s", decimals, value(&figures[i]), suffix);
+		double v = value(&figures[i]);
+		g_autofree char *cell = v < 0 ? g_strdup("not run")
+					      : g_strdup_printf("%.*f%s", decimals, v, suffix);
 
 		printf(" %14s |", cell);
 	}
@@ -391,6 +451,13 @@ FIELD(f_batch_verdict, f->batch_verdict_per_s)
 FIELD(f_batch_full, f->batch_full_per_s)
 FIELD(f_naive, f->naive_per_s)
 FIELD(f_hops, f->walk_hops)
+FIELD(f_matrix, f->matrix_s)
+FIELD(f_matrix_classes, f->matrix_s < 0 ? -1.0 : (double)f->matrix_classes)
+FIELD(f_matrix_walks, f->matrix_s < 0 ? -1.0 : (double)f->matrix_walks)
+FIELD(f_matrix_ratio, f->matrix_s < 0 ? -1.0 : f->matrix_naive_s / f->matrix_s)
+FIELD(f_diff, f->diff_s)
+FIELD(f_diff_walks, f->diff_s < 0 ? -1.0 : (double)f->diff_walks)
+FIELD(f_diff_differences, f->diff_s < 0 ? -1.0 : (double)f->diff_differences)
 
 int
 main(int argc, char **argv)
@@ -474,12 +541,16 @@ main(int argc, char **argv)
 	row("batch lines/s, --verdict-only", count, figures, 0, "", f_batch_verdict);
 	row("batch lines/s, full JSON", count, figures, 0, "", f_batch_full);
 	row("naive checks/s", count, figures, 0, "", f_naive);
-	printf("| %-38s |", "matrix (one port), classes");
-	for (guint i = 0; i < count; i++)
-		printf(" %14s |", "n/a");
-	printf("\n| %-38s |", "diff, one-rule change");
-	for (guint i = 0; i < count; i++)
-		printf(" %14s |", "n/a");
-	printf("\n\nmatrix and diff: n/a (matrix not built yet: no `vnetsim matrix`/`diff` on main)\n");
+	row("matrix s, tcp/443 (target <= 2 at M)", count, figures, 3, "", f_matrix);
+	row("  VM classes", count, figures, 0, "", f_matrix_classes);
+	row("  walks", count, figures, 0, "", f_matrix_walks);
+	row("  vs naive, every pair (target >= 100)", count, figures, 2, "x", f_matrix_ratio);
+	row("diff s, one rule Allow->Deny (<= 1)", count, figures, 3, "", f_diff);
+	row("  walks", count, figures, 0, "", f_diff_walks);
+	row("  differences", count, figures, 0, "", f_diff_differences);
+	printf("\nmatrix runs up to %u VMs and diff up to %u (beyond, they take minutes: their "
+	       "walks are full traces); \"vs naive\" for matrix is one naive check per ordered "
+	       "pair, extrapolated from the naive rate\n",
+	       MATRIX_MAX_VMS, DIFF_MAX_VMS);
 	return 0;
 }
