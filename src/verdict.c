@@ -145,6 +145,100 @@ vs_verdict_from_trace(const VsTrace *trace, const VsNic *source, const VsNic *de
 	return verdict;
 }
 
+/*
+ * The verdict of a verdict-only walk: what decide() makes of the trace's first
+ * Error, from the pointers the walk recorded instead of the issue's strings.
+ * Kept equal to vs_verdict_from_trace() of the same query by the matrix =
+ * check test (tests/check_classes.c).
+ */
+VsVerdict *
+vs_verdict_from_walk(const VsEngine *engine, const VsWalkVerdict *walked, const VsNic *source,
+		     const VsNic *destination)
+{
+	VsVerdict *verdict = g_new0(VsVerdict, 1);
+	const VsNic *nic;
+
+	verdict->reachable = walked->reachable;
+	verdict->firewall_rule = -1;
+	if (walked->reachable)
+		return verdict;
+	if (!walked->has_issue || walked->issue_severity != VS_ISSUE_SEVERITY_ERROR) {
+		/* as from a trace without an Error (asymmetric routing alone) */
+		verdict->type = VS_ISSUE_UNKNOWN;
+		verdict->name = g_strdup("Unknown");
+		verdict->resource = g_strdup("");
+		return verdict;
+	}
+	nic = walked->hop_nics[walked->issue_hop];
+	verdict->type = walked->issue_type;
+	if (walked->rule != NULL) {
+		verdict->name = vs_rule_display_name(walked->rule);
+		verdict->resource = g_strdup(walked->rule->nsg->name);
+		verdict->pos = walked->rule->pos;
+		return verdict;
+	}
+	if (walked->issue_type == VS_ISSUE_USER_DEFINED_ROUTE && walked->route != NULL &&
+	    walked->route->user_route != NULL) {
+		const VsRoute *route = walked->route->user_route;
+
+		verdict->name = g_strdup(route->name);
+		verdict->resource = g_strdup(route->table->name);
+		verdict->pos = route->pos;
+		return verdict;
+	}
+	if (walked->issue_type == VS_ISSUE_USER_DEFINED_ROUTE) {
+		char prefix[19];
+
+		verdict->name = g_strdup(walked->route != NULL
+						 ? vs_prefix_format(walked->route->prefix, prefix)
+						 : "no route");
+		verdict->resource = g_strdup("System Route");
+		return verdict;
+	}
+	if (walked->issue_type == VS_ISSUE_PLATFORM && nic != NULL && nic->subnet != NULL) {
+		if (walked->peering_from != NULL && walked->peering_to != NULL) {
+			verdict->name = g_strdup_printf("%s -> %s", walked->peering_from->name,
+							walked->peering_to->name);
+			verdict->resource = g_strdup(nic->subnet->vnet->name);
+			verdict->pos = nic->subnet->vnet->pos;
+		} else {
+			verdict->name = g_strdup("defaultOutboundAccess");
+			verdict->resource = g_strdup(nic->subnet->path);
+			verdict->pos = nic->subnet->pos;
+		}
+		return verdict;
+	}
+	verdict->name =
+		g_strdup(walked->firewall_rule != NULL ? walked->firewall_rule->name
+						       : vs_issue_type_name(walked->issue_type));
+	verdict->party = nic == NULL          ? VS_PARTY_NONE
+			 : nic == source      ? VS_PARTY_SOURCE
+			 : nic == destination ? VS_PARTY_DESTINATION
+					      : VS_PARTY_NONE;
+	if (verdict->party != VS_PARTY_NONE) {
+		verdict->firewall_rule =
+			walked->firewall_rule != NULL
+				? firewall_rule_index(nic->vm, walked->firewall_rule)
+				: -1;
+		return verdict;
+	}
+	if (nic != NULL && nic->vm != NULL) {
+		verdict->resource = g_strdup(nic->vm->name);
+		verdict->pos =
+			walked->firewall_rule != NULL ? walked->firewall_rule->pos : nic->vm->pos;
+	} else if (nic != NULL) {
+		/* as the trace's hop: a source hop names its VM, any other its NIC */
+		verdict->resource = walked->issue_hop == 0
+					    ? vs_vm_resource_id(engine->model, nic->vm)
+					    : vs_nic_resource_id(engine->model, nic);
+	} else {
+		verdict->resource = g_strdup(walked->hop_types[walked->issue_hop] == VS_HOP_INTERNET
+						     ? "Internet"
+						     : "Unknown");
+	}
+	return verdict;
+}
+
 VsVerdict *
 vs_verdict_walk(const VsEngine *engine, const VsNic *source, const VsNic *destination,
 		VsIp4 destination_ip, VsProtocol protocol, guint16 port)
@@ -156,9 +250,10 @@ vs_verdict_walk(const VsEngine *engine, const VsNic *source, const VsNic *destin
 		.source_port = VS_VERDICT_SOURCE_PORT,
 		.destination_port = vs_protocol_has_ports(protocol) ? port : 0,
 	};
-	g_autoptr(VsTrace) trace = vs_walk(engine, &query);
+	VsWalkVerdict walked;
 
-	return vs_verdict_from_trace(trace, source, destination);
+	vs_walk_verdict(engine, &query, &walked);
+	return vs_verdict_from_walk(engine, &walked, source, destination);
 }
 
 gboolean

@@ -51,9 +51,17 @@ VsVerdict *vs_verdict_from_trace(const VsTrace *trace, const VsNic *source,
 				 const VsNic *destination);
 
 /*
+ * The verdict of a verdict-only walk (vs_walk_verdict): the same verdict as
+ * vs_verdict_from_trace() gives for the full walk of the same query.
+ */
+VsVerdict *vs_verdict_from_walk(const VsEngine *engine, const VsWalkVerdict *walked,
+				const VsNic *source, const VsNic *destination);
+
+/*
  * Walks one flow (source port VS_VERDICT_SOURCE_PORT; port ignored for icmp)
  * from source to the address destination_ip, which is destination's address
- * or, with destination NULL, an internet address.
+ * or, with destination NULL, an internet address.  The walk is verdict-only
+ * (vs_walk_verdict): no trace, no strings but the verdict's own.
  */
 VsVerdict *vs_verdict_walk(const VsEngine *engine, const VsNic *source, const VsNic *destination,
 			   VsIp4 destination_ip, VsProtocol protocol, guint16 port);

@@ -193,6 +193,8 @@ typedef struct {
 	VsIssueOrigin origin;
 	const VsRule *rule;
 	const VsEffectiveRoute *route;
+	const VsFwRule *firewall_rule;           /* a guest firewall's deny */
+	const VsVnet *peering_from, *peering_to; /* a Platform issue of a peering */
 } VsDecisive;
 
 typedef struct {
@@ -295,13 +297,23 @@ add_hop(VsWalk *walk, VsHopType type, VsIp4 address, const VsNic *nic)
 	return hop;
 }
 
+/* Keeps candidate as the decisive issue if it comes first in hop order. */
+static void
+record_decisive(VsDecisive *decisive, const VsDecisive *candidate)
+{
+	if (decisive->set && decisive->hop <= candidate->hop)
+		return;
+	*decisive = *candidate;
+	decisive->set = TRUE;
+}
+
 static void
 record(VsDecisive *decisive, guint hop, VsIssueOrigin origin, VsIssueType type, const VsRule *rule,
        const VsEffectiveRoute *route)
 {
-	if (decisive->set && decisive->hop <= hop)
-		return;
-	*decisive = (VsDecisive){TRUE, hop, type, origin, rule, route};
+	VsDecisive candidate = {TRUE, hop, type, origin, rule, route, NULL, NULL, NULL};
+
+	record_decisive(decisive, &candidate);
 }
 
 /*
@@ -337,9 +349,13 @@ harvest(VsWalk *walk, VsHop *hop)
 	for (guint i = 0; i < walk->scratch_issues->len; i++) {
 		const VsIssue *issue = g_ptr_array_index(walk->scratch_issues, i);
 
-		if (issue->severity == VS_ISSUE_SEVERITY_ERROR)
-			record(&walk->error, hop_index(walk, hop), issue->origin, issue->type,
-			       issue->rule, NULL);
+		if (issue->severity == VS_ISSUE_SEVERITY_ERROR) {
+			VsDecisive candidate = {
+				TRUE, hop_index(walk, hop), issue->type, issue->origin, issue->rule,
+				NULL, issue->firewall_rule, NULL,        NULL};
+
+			record_decisive(&walk->error, &candidate);
+		}
 	}
 	g_ptr_array_set_size(walk->scratch_issues, 0);
 }
@@ -697,9 +713,21 @@ cross_peering(VsWalk *walk, VsHop *hop, const VsVnet *from, const VsVnet *to)
 			from->name, to->name);
 		return TRUE;
 	}
-	issue = add_issue(walk, hop, VS_ORIGIN_OUTBOUND, VS_ISSUE_PLATFORM, NULL, NULL);
-	if (issue == NULL)
+	if (walk->trace == NULL) {
+		VsDecisive candidate = {TRUE,
+					hop_index(walk, hop),
+					VS_ISSUE_PLATFORM,
+					VS_ORIGIN_OUTBOUND,
+					NULL,
+					NULL,
+					NULL,
+					from,
+					to};
+
+		record_decisive(&walk->error, &candidate);
 		return FALSE;
+	}
+	issue = add_issue(walk, hop, VS_ORIGIN_OUTBOUND, VS_ISSUE_PLATFORM, NULL, NULL);
 	if (peering == NULL) {
 		detail = g_strdup_printf("VNet %s has no Connected peering with VNet %s, so the "
 					 "platform does not carry the packet there.",
@@ -1075,10 +1103,15 @@ reply_dropped(VsWalk *walk, const VsWalk *reply, const char *tuple)
 	VsHop *destination_hop = hop_at(walk, hop_count(walk) - 1);
 
 	if (walk->trace == NULL) {
-		if (reply->error.set)
-			record(&walk->error,
-			       request_hop_for(walk, hop_nic_at(reply, reply->error.hop)),
-			       VS_ORIGIN_OUTBOUND, reply->error.type, NULL, reply->error.route);
+		if (reply->error.set) {
+			VsDecisive candidate = reply->error;
+
+			candidate.hop = request_hop_for(walk, hop_nic_at(reply, reply->error.hop));
+			candidate.origin = VS_ORIGIN_OUTBOUND;
+			candidate.rule = NULL;
+			candidate.firewall_rule = NULL;
+			record_decisive(&walk->error, &candidate);
+		}
 		return;
 	}
 	for (guint i = 0; i < reply->trace->hops->len; i++) {
@@ -1404,4 +1437,9 @@ vs_walk_verdict(const VsEngine *engine, const VsQuery *query, VsWalkVerdict *out
 	out->issue_origin = out->has_issue ? decisive->origin : VS_ORIGIN_LOCAL;
 	out->rule = out->has_issue ? decisive->rule : NULL;
 	out->route = out->has_issue ? decisive->route : NULL;
+	out->issue_severity =
+		decisive == &walk.error ? VS_ISSUE_SEVERITY_ERROR : VS_ISSUE_SEVERITY_WARNING;
+	out->firewall_rule = out->has_issue ? decisive->firewall_rule : NULL;
+	out->peering_from = out->has_issue ? decisive->peering_from : NULL;
+	out->peering_to = out->has_issue ? decisive->peering_to : NULL;
 }

@@ -81,6 +81,16 @@ typedef struct {
 	/* UserDefinedRoute: the route that dropped the packet (borrowed from the engine's
 	 * route index), NULL when no route matched */
 	const VsEffectiveRoute *route;
+	/* Error, or Warning when the connection fails for asymmetric routing alone (the
+	 * decisive issue is then that Warning, and the trace holds no Error) */
+	VsIssueSeverity issue_severity;
+	/* GuestFirewall: the guest firewall rule that denied, NULL for a default action */
+	const VsFwRule *firewall_rule;
+	/* Platform, for a peering that does not carry the packet: the VNets of the
+	 * crossing (its context Peering is "FROM -> TO"); both NULL for a Platform issue
+	 * of internet egress */
+	const VsVnet *peering_from;
+	const VsVnet *peering_to;
 } VsWalkVerdict;
 
 /* Walks the query's path into *out (query->explain is ignored). */
