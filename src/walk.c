@@ -793,6 +793,34 @@ arrive(VsWalk *walk, VsHop *from_hop, const VsNic *from, const VsNic *target)
 	return TRUE;
 }
 
+/*
+ * A Standard public IP is closed to inbound traffic unless an NSG allows it
+ * (reference 2.6).  Basic public IPs, which were open, were retired on 30
+ * September 2025, so vnetsim takes every public IP of a model as Standard:
+ * with no NSG on the NIC nor on its subnet, nothing arriving through the
+ * public address gets in.  (With an NSG, its rules decide as usual.)
+ */
+static void
+check_public_ip_open(VsWalk *walk, VsHop *hop, const VsNic *nic)
+{
+	VsIssue *issue;
+	char ip[16];
+
+	if (walk->reply || nic->nsg != NULL || (nic->subnet != NULL && nic->subnet->nsg != NULL))
+		return;
+	issue = add_issue(walk, hop, VS_ORIGIN_INBOUND, VS_ISSUE_PLATFORM, NULL, NULL);
+	if (issue == NULL)
+		return;
+	vs_ip4_format(nic->public_ip, ip);
+	issue->detail = g_strdup_printf(
+		"Public IP %s of %s is a Standard public IP, closed to inbound traffic unless an "
+		"NSG allows it, and neither %s nor its subnet %s has an NSG.",
+		ip, nic->name, nic->name, nic->subnet != NULL ? nic->subnet->path : "");
+	vs_issue_add_context(issue, "ErrorMessage",
+			     "Standard public IP closed to inbound traffic: no NSG on the NIC or "
+			     "its subnet allows it");
+}
+
 static gboolean
 to_internet(VsWalk *walk, VsHop *from_hop, const VsNic *from)
 {
@@ -865,6 +893,7 @@ to_internet(VsWalk *walk, VsHop *from_hop, const VsNic *from)
 		if (walk->explain)
 			explain(walk, last, "Arrives through public IP %s, translated to %s.",
 				vs_ip4_format(walk->packet.destination, ip), target->name);
+		check_public_ip_open(walk, last, target);
 		check_nsgs(walk, last, target, VS_DIRECTION_INBOUND, &translated);
 		check_firewall(walk, last, target, VS_FW_INBOUND, VS_ORIGIN_INBOUND, &translated);
 		check_listener(walk, last, target, &translated);

@@ -258,8 +258,10 @@ static const struct {
 	{"a private subnet's 0/0 route also takes private space to the appliance", "priv2",
 	 "172.31.0.100", VS_PROTO_TCP, 443, "Source VirtualAppliance", FALSE,
 	 "1:Outbound/UserDefinedRoute[AddressPrefix=172.16.0.0/12;NextHopType=None]"},
-	{"a VM's public address: on to that VM (no NSG there)", "web1", "52.0.0.4", VS_PROTO_TCP,
-	 443, "Source Internet VnetLocal", TRUE, ""},
+	{"a VM's public address without any NSG: a Standard public IP stays closed", "web1",
+	 "52.0.0.4", VS_PROTO_TCP, 443, "Source Internet VnetLocal", FALSE,
+	 "2:Inbound/Platform[ErrorMessage=Standard public IP closed to inbound traffic: no NSG on "
+	 "the NIC or its subnet allows it]"},
 };
 
 START_TEST(test_paths)

@@ -483,9 +483,15 @@ leave_for_internet(Walk *walk, guint at, const VsNic *from)
 		issue(walk, at, VS_ORIGIN_OUTBOUND, VS_ISSUE_PLATFORM);
 	hop(walk, VS_HOP_INTERNET, NULL);
 	target = nic_by_public_ip(walk->model, walk->destination);
-	if (target != NULL && from->has_public_ip)
-		nsgs(walk, hop(walk, VS_HOP_VNET_LOCAL, target), target, VS_DIRECTION_INBOUND,
-		     from->public_ip, target->private_ip);
+	if (target != NULL && from->has_public_ip) {
+		guint arrived = hop(walk, VS_HOP_VNET_LOCAL, target);
+
+		/* every public IP is Standard: closed inbound unless some NSG exists */
+		if (target->nsg == NULL && target->subnet->nsg == NULL)
+			issue(walk, arrived, VS_ORIGIN_INBOUND, VS_ISSUE_PLATFORM);
+		nsgs(walk, arrived, target, VS_DIRECTION_INBOUND, from->public_ip,
+		     target->private_ip);
+	}
 	return TRUE;
 }
 
