@@ -12,7 +12,7 @@
 
 #include <string.h>
 
-#include "load-private.h"
+#include "load-core.h"
 
 gboolean
 vs_load_ip_is_reserved(VsPrefix subnet, VsIp4 ip)
