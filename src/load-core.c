@@ -112,10 +112,17 @@ format_path(Loader *ld, GArray *segs, GString *out)
 		} else {
 			const Item *item = &g_array_index(ld->items, Item, seg->item);
 
-			if (item->name != NULL)
-				g_string_append_printf(out, "[%s]", item->name);
-			else
-				g_string_append_printf(out, "[%u]", item->index);
+			char index[16];
+
+			/* appends rather than printf: this runs for every Where kept */
+			g_string_append_c(out, '[');
+			if (item->name != NULL) {
+				g_string_append(out, item->name);
+			} else {
+				g_snprintf(index, sizeof(index), "%u", item->index);
+				g_string_append(out, index);
+			}
+			g_string_append_c(out, ']');
 		}
 	}
 }
@@ -331,6 +338,34 @@ vs_load_where_here(Loader *ld, const VsYcurEvent *event)
 	return where;
 }
 
+void
+vs_load_add_ref_at(Loader *ld, RefKind kind, const char *name, Where *where, gpointer target,
+		   Where *aux)
+{
+	Ref *ref = g_new0(Ref, 1);
+
+	ref->kind = kind;
+	ref->name = g_strdup(name);
+	ref->where = where;
+	ref->target = target;
+	ref->aux = aux;
+	g_ptr_array_add(ld->refs, ref);
+}
+
+Where *
+vs_load_where_key(Loader *ld, const char *key, VsPos pos)
+{
+	Where *where = g_new0(Where, 1);
+
+	vs_load_push_key(ld, key);
+	where->pos = pos;
+	where->segs = copy_stack(ld);
+	vs_load_pop(ld);
+	g_ptr_array_add(ld->wheres, where);
+	g_ptr_array_add(ld->unflushed, where);
+	return where;
+}
+
 VsModel *
 vs_load_model(Loader *ld)
 {
@@ -347,8 +382,12 @@ void
 vs_load_add_ref(Loader *ld, RefKind kind, const VsYcurEvent *event, gpointer target, gpointer owner,
 		Where *aux)
 {
-	Ref *ref = g_new0(Ref, 1);
+	Ref *ref;
 
+	/* most references name an object already read: resolved now, nothing is kept */
+	if (vs_load_resolve_early(ld, kind, event->value, target))
+		return;
+	ref = g_new0(Ref, 1);
 	ref->kind = kind;
 	ref->name = g_strndup(event->value, event->length);
 	ref->where = vs_load_where_here(ld, event);

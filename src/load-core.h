@@ -123,7 +123,7 @@ struct Loader {
 	gboolean is_root;
 	GPtrArray *includes; /* Include*, of the file being read */
 
-	/* path segments and deferred diagnostics (load-private.h) */
+	/* path segments and deferred diagnostics (above) */
 	GArray *stack;        /* Seg */
 	GArray *items;        /* Item, since the last flush */
 	guint open_items;     /* item segments on the stack */
@@ -218,6 +218,11 @@ void vs_load_fatal(Loader *ld, guint line, guint column, gboolean limit, const c
 
 /* A Where for event at the current path, owned by the loader. */
 Where *vs_load_where_here(Loader *ld, const VsYcurEvent *event);
+/* Records a reference to resolve later, at a Where of the caller's. */
+void vs_load_add_ref_at(Loader *ld, RefKind kind, const char *name, Where *where, gpointer target,
+			Where *aux);
+/* A Where for pos at the current path and then key (a key already read). */
+Where *vs_load_where_key(Loader *ld, const char *key, VsPos pos);
 /* Records a reference named by the scalar event, to resolve once every file is read. */
 void vs_load_add_ref(Loader *ld, RefKind kind, const VsYcurEvent *event, gpointer target,
 		     gpointer owner, Where *aux);
@@ -270,6 +275,16 @@ void vs_load_parse_list(Loader *ld, const VsYcurEvent *event, const char *what, 
 
 /* load-check.c: resolves every reference and runs the whole-model checks. */
 void vs_load_resolve(Loader *ld);
+/*
+ * Resolves a reference of a kind that needs no other check (an NSG, a route
+ * table, a service tag) when its target is already in the model: TRUE then,
+ * and nothing needs to be kept for later.  Objects are never removed from the
+ * model, so this finds what the final resolution would.
+ */
+gboolean vs_load_resolve_early(Loader *ld, RefKind kind, const char *name, gpointer target);
+/* What is wrong with nic's private address in subnet: a message (owned) with its
+ * code, or NULL when nothing is. */
+char *vs_load_nic_address_problem(const VsNic *nic, const VsSubnet *subnet, const char **code);
 
 /* Azure's reserved five of a subnet: TRUE if ip is one of them. */
 gboolean vs_load_ip_is_reserved(VsPrefix subnet, VsIp4 ip);

@@ -16,8 +16,10 @@ typedef struct {
 	MapState map;
 	VsNic *nic;
 	gboolean named;
-	Where *ip_where;
-	Ref *subnet_ref;
+	char *subnet; /* the subnet reference, VNET/SUBNET, when well-formed */
+	VsPos subnet_pos;
+	gboolean has_ip; /* privateIpAddress was valid */
+	VsPos ip_pos;
 } NicState;
 
 static void
@@ -25,6 +27,7 @@ nic_state_free(NicState *state)
 {
 	if (state->nic != NULL)
 		vs_nic_free(state->nic);
+	g_free(state->subnet);
 	g_free(state);
 }
 
@@ -74,8 +77,8 @@ key_nic_subnet(Loader *ld, void *state, const VsYcurEvent *event)
 			text);
 		return;
 	}
-	vs_load_add_ref(ld, REF_NIC_SUBNET, event, s->nic, NULL, NULL);
-	s->subnet_ref = g_ptr_array_index(ld->refs, ld->refs->len - 1);
+	vs_load_replace_name(&s->subnet, text);
+	s->subnet_pos = vs_load_pos(ld, event);
 }
 
 static void
@@ -83,8 +86,10 @@ key_nic_ip(Loader *ld, void *state, const VsYcurEvent *event)
 {
 	NicState *s = state;
 
-	if (vs_load_read_ip(ld, event, &s->nic->private_ip))
-		s->ip_where = vs_load_where_here(ld, event);
+	if (vs_load_read_ip(ld, event, &s->nic->private_ip)) {
+		s->has_ip = TRUE;
+		s->ip_pos = vs_load_pos(ld, event);
+	}
 }
 
 static void
@@ -141,6 +146,34 @@ static const KeyDef nic_keys[] = {
 };
 static const MapDef nic_map = {"networkInterface", TRUE, nic_keys, G_N_ELEMENTS(nic_keys)};
 
+/*
+ * The NIC's subnet: when it is already in the model (VNets usually come before
+ * VMs), it is set and the address checked now, and nothing is kept for later;
+ * else a reference is recorded, with the places of both values, for
+ * load-check.c.  Either way the errors and their paths are the same.
+ */
+static void
+resolve_subnet(Loader *ld, NicState *s)
+{
+	VsSubnet *subnet = vs_model_find_subnet(ld->model, s->subnet);
+
+	if (subnet != NULL) {
+		const char *code = NULL;
+		g_autofree char *problem = NULL;
+
+		s->nic->subnet = subnet;
+		if (s->has_ip && (problem = vs_load_nic_address_problem(s->nic, subnet, &code))) {
+			vs_load_push_key(ld, "privateIpAddress");
+			vs_load_error_pos(ld, s->ip_pos, code, "%s", problem);
+			vs_load_pop(ld);
+		}
+		return;
+	}
+	vs_load_add_ref_at(ld, REF_NIC_SUBNET, s->subnet,
+			   vs_load_where_key(ld, "subnet", s->subnet_pos), s->nic,
+			   s->has_ip ? vs_load_where_key(ld, "privateIpAddress", s->ip_pos) : NULL);
+}
+
 static void
 item_nic(Loader *ld, void *parent, const VsYcurEvent *event)
 {
@@ -151,8 +184,8 @@ item_nic(Loader *ld, void *parent, const VsYcurEvent *event)
 	s->nic->pos = vs_load_pos(ld, event);
 	g_ptr_array_add(vs->nics, s);
 	vs_load_parse_map(ld, &nic_map, s, &s->map, event);
-	if (s->subnet_ref != NULL)
-		s->subnet_ref->aux = s->ip_where;
+	if (s->subnet != NULL)
+		resolve_subnet(ld, s);
 }
 
 static const char *const fw_direction_names[] = {"Inbound", "Outbound", "Forward", NULL};
@@ -374,8 +407,11 @@ finish_vm(Loader *ld, VmState *s)
 		VsNic *nic = g_steal_pointer(&ns->nic), *other;
 
 		if (!ns->named) {
+			char index[16];
+
 			g_free(nic->name);
-			nic->name = g_strdup_printf("%s-nic%u", vm->name, i);
+			g_snprintf(index, sizeof(index), "%u", i);
+			nic->name = g_strconcat(vm->name, "-nic", index, NULL);
 		}
 		other = vs_model_find_nic(ld->model, nic->name);
 		if (add && other != NULL)
