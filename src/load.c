@@ -177,14 +177,19 @@ same_file(FileId a, FileId b)
 
 /*
  * Reads path, at most VS_LOAD_MAX_FILE_SIZE bytes: plain read() so that a
- * FIFO or /dev/zero cannot make it read forever.
+ * FIFO or /dev/zero cannot make it read forever.  An included file must be a
+ * regular file (is_include): a model must not make vnetsim wait on a FIFO or
+ * a terminal it names; the file given on the command line may be a pipe
+ * (`vnetsim validate <(generate)`).  Opened without blocking, so that even
+ * opening a FIFO without a writer cannot hang.
  */
 static gboolean
-read_file(const char *path, char **data, gsize *length, FileId *id, gboolean *limit, GError **error)
+read_file(const char *path, gboolean is_include, char **data, gsize *length, FileId *id,
+	  gboolean *limit, GError **error)
 {
 	g_autoptr(GByteArray) buffer = NULL;
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (is_include ? O_NONBLOCK : 0));
 
 	*limit = FALSE;
 	if (fd < 0) {
@@ -197,6 +202,22 @@ read_file(const char *path, char **data, gsize *length, FileId *id, gboolean *li
 	if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
 		g_set_error(error, VS_LOAD_ERROR, VS_LOAD_ERROR_IO,
 			    "cannot read '%s': it is a directory; expected a model file", path);
+		close(fd);
+		return FALSE;
+	}
+	if (is_include && !S_ISREG(st.st_mode)) {
+		g_set_error(error, VS_LOAD_ERROR, VS_LOAD_ERROR_IO,
+			    "cannot read '%s': it is not a regular file; expected a model file",
+			    path);
+		close(fd);
+		return FALSE;
+	}
+	if (S_ISREG(st.st_mode) && st.st_size > VS_LOAD_MAX_FILE_SIZE) {
+		/* refused before reading a byte (a sparse file of any size costs nothing) */
+		g_set_error(error, VS_LOAD_ERROR, VS_LOAD_ERROR_LIMIT,
+			    "'%s' is larger than %u MiB, the limit for a model file", path,
+			    VS_LOAD_MAX_FILE_SIZE / (1024 * 1024));
+		*limit = TRUE;
 		close(fd);
 		return FALSE;
 	}
@@ -273,7 +294,7 @@ load_include(Loader *ld, const Include *include, const char *including)
 		ld->limit_hit = TRUE;
 		return;
 	}
-	if (!read_file(path, &data, &length, &id, &limit, &error)) {
+	if (!read_file(path, TRUE, &data, &length, &id, &limit, &error)) {
 		vs_load_error_at(ld, include->where, "include", "%s", error->message);
 		ld->limit_hit |= limit;
 		return;
@@ -375,7 +396,7 @@ vs_load_file(const char *path, VsDiagList *diags, GError **error)
 	gboolean limit;
 
 	g_return_val_if_fail(path != NULL && diags != NULL, NULL);
-	if (!read_file(path, &data, &length, &id, &limit, error))
+	if (!read_file(path, FALSE, &data, &length, &id, &limit, error))
 		return NULL;
 	ld = vs_load_loader_new(diags);
 	ld->total_bytes = length;

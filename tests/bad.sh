@@ -1,0 +1,62 @@
+#!/bin/sh
+# bad.sh - the bad-input corpus: for every tests/bad/NAME.expected, runs
+# `vnetsim validate NAME.yaml` inside tests/bad and requires exit status 2,
+# nothing on stdout and exactly NAME.expected on stderr (every message with
+# its file, line, column and path).  NAME.yaml is usually a small file;
+# a-directory.yaml is a directory and missing-model.yaml does not exist.
+# Each rejection must also be cheap: at most 1 s and 100 MB (maximum
+# resident set), measured with /usr/bin/time when it is installed and the
+# binary is not wrapped (valgrind); else the time is bounded with ulimit -t.
+set -u
+: "${VNETSIM:?VNETSIM must name the vnetsim binary}"
+: "${top_srcdir:=.}"
+out=$(mktemp -d) || exit 99
+trap 'rm -rf "$out"' EXIT
+max_seconds=1
+max_kb=102400
+passed=0
+failed=0
+
+fail() {
+	echo "FAIL: $*"
+	failed=$((failed + 1))
+}
+
+measure=no
+if [ -z "${VNETSIM_WRAPPER:-}" ] && /usr/bin/time -f '%e %M' true >/dev/null 2>&1; then
+	measure=yes
+fi
+
+cd "$top_srcdir/tests/bad" || exit 99
+for expected in *.expected; do
+	name=${expected%.expected}
+	status=0
+	if [ "$measure" = yes ]; then
+		/usr/bin/time -o "$out/$name.time" -f '%e %M' \
+			"$VNETSIM" validate "$name.yaml" >"$out/$name.out" 2>"$out/$name.err" ||
+			status=$?
+	else
+		(ulimit -t 2 2>/dev/null; exec ${VNETSIM_WRAPPER:-} "$VNETSIM" validate "$name.yaml") \
+			>"$out/$name.out" 2>"$out/$name.err" || status=$?
+	fi
+	if [ "$status" -ne 2 ]; then
+		fail "bad/$name.yaml: exit status $status, expected 2"
+		cat "$out/$name.err"
+	elif ! diff -u "$expected" "$out/$name.err"; then
+		fail "bad/$name.yaml: stderr differs from bad/$expected (diff above)"
+	elif [ -s "$out/$name.out" ]; then
+		fail "bad/$name.yaml: unexpected output on stdout"
+	elif [ "$measure" = yes ] && ! tail -n 1 "$out/$name.time" |
+		awk -v s="$max_seconds" -v k="$max_kb" '{ exit !($1 <= s && $2 <= k) }'; then
+		# (time's last line holds the figures; a line before says the exit status)
+		fail "bad/$name.yaml: took $(tail -n 1 "$out/$name.time" | cut -d' ' -f1) s and $(tail -n 1 "$out/$name.time" | cut -d' ' -f2) KB; the bound is $max_seconds s and $max_kb KB"
+	else
+		passed=$((passed + 1))
+	fi
+done
+
+msg="bad inputs: $passed passed, $failed failed"
+[ "$measure" = yes ] && msg="$msg (each within $max_seconds s and $((max_kb / 1024)) MB)"
+echo "$msg"
+{ true >&9; } 2>/dev/null && echo "$msg" >&9
+[ "$failed" -eq 0 ]
