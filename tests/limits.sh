@@ -39,14 +39,19 @@ dd if=/dev/zero of=huge.yaml bs=1 count=0 seek=67108865 2>/dev/null
 echo "vnetsim: 'huge.yaml' is larger than 64 MiB, the limit for a model file" >want
 expect file-size want validate huge.yaml
 
-# 200,001 objects of one kind
-awk 'BEGIN { print "name: t"; print "applicationSecurityGroups:";
-	for (i = 0; i <= 200000; i++) print "  - a" i }' >objects.yaml
-cat >want <<'W'
+# 200,001 objects of one kind (natively only: under valgrind this one input costs
+# over 20 s of CPU, and the loader's paths are the same as for two objects)
+if [ -n "${VNETSIM_WRAPPER:-}" ]; then
+	echo "limits: object count not run under $VNETSIM_WRAPPER"
+else
+	awk 'BEGIN { print "name: t"; print "applicationSecurityGroups:";
+		for (i = 0; i <= 200000; i++) print "  - a" i }' >objects.yaml
+	cat >want <<'W'
 objects.yaml:200003:5: error: more than 200000 applicationSecurityGroups in the model; that is the limit
 vnetsim: objects.yaml: 1 error
 W
-expect object-count want validate objects.yaml
+	expect object-count want validate objects.yaml
+fi
 
 # includes nested 17 deep (part0 includes part1 ... part17)
 echo "name: t" >part0.yaml
