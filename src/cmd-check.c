@@ -5,9 +5,16 @@
  * with its verdict and the rule or route that blocks it (text).
  *
  * Every option is checked before the model is read, so a usage error costs
- * nothing and never hides behind a model error.  The destination is a VM of
- * the model (looked up first) or an IPv4 address; FQDN and URI targets come
- * with the model's DNS.
+ * nothing and never hides behind a model error: the TARGET's syntax too (a
+ * malformed URI is a usage error).  Its meaning comes from the model
+ * (resolve.c): a VM of the model (looked up first), an IPv4 address, or a
+ * name in the model's DNS.  A name that does not resolve is an answer, not
+ * an error: the walk reports it as a DnsResolution issue.
+ *
+ * http and https are TCP connections to their port, as in Network Watcher;
+ * --method and --valid-status-codes are accepted for compatibility with its
+ * HTTPConfiguration, checked, and otherwise unused: vnetsim simulates no HTTP
+ * server, so a listener on the port is a successful probe.
  */
 #include "config.h"
 
@@ -18,6 +25,7 @@
 #include "latency.h"
 #include "render.h"
 #include "render-dot.h"
+#include "resolve.h"
 #include "walk.h"
 
 #define COMMAND "check"
@@ -44,6 +52,8 @@ typedef struct {
 	char *seed;
 	char *format;
 	char *expect;
+	char *method;
+	char *valid_status_codes;
 	gboolean explain;
 } Options;
 
@@ -59,6 +69,8 @@ options_clear(Options *options)
 	g_free(options->seed);
 	g_free(options->format);
 	g_free(options->expect);
+	g_free(options->method);
+	g_free(options->valid_status_codes);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Options, options_clear)
 
@@ -71,7 +83,57 @@ typedef struct {
 	guint probes;
 	guint64 seed;
 	int expect;
+	VsTargetSpec target; /* the --dest TARGET, parsed */
+	gboolean is_http;    /* --protocol http or https */
 } Settings;
+
+static void
+settings_clear(Settings *settings)
+{
+	vs_target_spec_clear(&settings->target);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Settings, settings_clear)
+
+/* --valid-status-codes: HTTP status codes 100..599, separated by commas. */
+static gboolean
+check_status_codes(const char *value)
+{
+	g_auto(GStrv) codes = g_strsplit(value, ",", -1);
+	guint64 code;
+
+	for (guint i = 0; codes[i] != NULL; i++) {
+		if (!g_ascii_string_to_unsigned(codes[i], 10, 100, 599, &code, NULL)) {
+			vs_cmd_usage_error(COMMAND,
+					   "--valid-status-codes '%s': expected HTTP status codes "
+					   "100..599 separated by commas, such as 200,301",
+					   value);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* --method and --valid-status-codes: only for http(s), only GET (as Azure). */
+static gboolean
+check_http_options(const Options *options, int protocol)
+{
+	gboolean http = protocol == PROTOCOL_HTTP || protocol == PROTOCOL_HTTPS;
+
+	if (!http && (options->method != NULL || options->valid_status_codes != NULL)) {
+		vs_cmd_usage_error(COMMAND, "%s applies only to --protocol http or https",
+				   options->method != NULL ? "--method" : "--valid-status-codes");
+		return FALSE;
+	}
+	if (options->method != NULL && g_ascii_strcasecmp(options->method, "get") != 0) {
+		vs_cmd_usage_error(COMMAND,
+				   "--method '%s': expected GET (the only method of Network "
+				   "Watcher's HTTP probes)",
+				   options->method);
+		return FALSE;
+	}
+	return options->valid_status_codes == NULL ||
+	       check_status_codes(options->valid_status_codes);
+}
 
 static gboolean
 interpret(const Options *options, Settings *settings)
@@ -79,21 +141,34 @@ interpret(const Options *options, Settings *settings)
 	static const char *const formats[] = {"text", "json", "dot", NULL};
 	int protocol = PROTOCOL_TCP;
 	gboolean has_port = options->port != NULL;
+	g_autoptr(GError) error = NULL;
 	guint64 number;
 
 	if (!vs_cmd_parse_format(COMMAND, options->format, formats, &settings->format))
 		return FALSE;
 	if (!vs_cmd_require(COMMAND, "--source", options->source, "VM[/NIC]") ||
 	    !vs_cmd_require(COMMAND, "--dest", options->dest,
-			    "TARGET (a VM name or an IPv4 address)"))
+			    "TARGET (a VM name, an IPv4 address, a DNS name or a URI)"))
 		return FALSE;
+	if (!vs_target_parse(options->dest, &settings->target, &error)) {
+		vs_cmd_usage_error(COMMAND, "--dest %s", error->message);
+		return FALSE;
+	}
 	if (options->protocol != NULL &&
 	    (protocol = vs_cmd_parse_choice(COMMAND, "--protocol", options->protocol,
 					    protocol_names)) < 0)
 		return FALSE;
+	if (!check_http_options(options, protocol))
+		return FALSE;
+	settings->is_http = protocol == PROTOCOL_HTTP || protocol == PROTOCOL_HTTPS;
 	if (has_port &&
 	    !vs_cmd_parse_port(COMMAND, "--port", options->port, &settings->destination_port))
 		return FALSE;
+	/* a URI's port (explicit, else its scheme's) unless --port says otherwise */
+	if (!has_port && settings->target.is_uri && protocol != PROTOCOL_ICMP) {
+		settings->destination_port = settings->target.port;
+		has_port = TRUE;
+	}
 	settings->source_port = DEFAULT_SOURCE_PORT;
 	if (options->source_port != NULL &&
 	    !vs_cmd_parse_port(COMMAND, "--source-port", options->source_port,
@@ -127,11 +202,11 @@ interpret(const Options *options, Settings *settings)
 		return TRUE;
 	case PROTOCOL_ICMP:
 		settings->protocol = VS_PROTO_ICMP;
-		if (has_port || options->source_port != NULL) {
+		if (options->port != NULL || options->source_port != NULL) {
 			vs_cmd_usage_error(COMMAND,
 					   "%s does not apply to --protocol icmp (ICMP has "
 					   "no ports)",
-					   has_port ? "--port" : "--source-port");
+					   options->port != NULL ? "--port" : "--source-port");
 			return FALSE;
 		}
 		settings->source_port = settings->destination_port = 0;
@@ -147,27 +222,19 @@ interpret(const Options *options, Settings *settings)
 	}
 }
 
-/* TARGET: a VM of the model first (its first NIC's address), else an IPv4 address. */
+/* TRUE when the check could not send anything: no agent, or a name that did not resolve. */
 static gboolean
-resolve_destination(const VsModel *model, const char *target, VsIp4 *out)
+no_probes_sent(const VsTrace *trace)
 {
-	VsVm *vm = vs_model_find_vm(model, target);
+	const VsHop *source;
 
-	if (vm != NULL) {
-		if (vm->nics->len == 0) {
-			vs_cmd_usage_error(COMMAND, "--dest '%s': VM %s has no NIC", target,
-					   vm->name);
-			return FALSE;
-		}
-		*out = ((VsNic *)g_ptr_array_index(vm->nics, 0))->private_ip;
+	if (trace->destination_unresolved)
 		return TRUE;
-	}
-	if (vs_ip4_parse(target, out, NULL))
-		return TRUE;
-	vs_cmd_usage_error(COMMAND,
-			   "--dest '%s': expected the name of a VM of model '%s' or an IPv4 "
-			   "address (FQDN and URI destinations are not supported yet)",
-			   target, model->name ? model->name : "");
+	source = g_ptr_array_index(trace->hops, 0);
+	for (guint i = 0; i < source->issues->len; i++)
+		if (((const VsIssue *)g_ptr_array_index(source->issues, i))->type ==
+		    VS_ISSUE_AGENT_STOPPED)
+			return TRUE;
 	return FALSE;
 }
 
@@ -180,7 +247,9 @@ vs_cmd_check(int argc, char **argv)
 		 "The source VM, and optionally which of its NICs (default: the first)",
 		 "VM[/NIC]"},
 		{"dest", 'd', 0, G_OPTION_ARG_STRING, &options.dest,
-		 "The destination: a VM of the model or an IPv4 address", "TARGET"},
+		 "The destination: a VM of the model, an IPv4 address, a DNS name or an "
+		 "http(s):// URI",
+		 "TARGET"},
 		{"port", 'p', 0, G_OPTION_ARG_STRING, &options.port,
 		 "Destination port 0..65535 (needed for tcp and udp; http 80, https 443)", "N"},
 		{"protocol", 'P', 0, G_OPTION_ARG_STRING, &options.protocol,
@@ -198,14 +267,21 @@ vs_cmd_check(int argc, char **argv)
 		 "Show, under each hop, the rules and routes consulted and why each matched", NULL},
 		{"expect", 0, 0, G_OPTION_ARG_STRING, &options.expect,
 		 "Exit with status 1 unless the result is reachable / unreachable", "RESULT"},
+		{"method", 0, 0, G_OPTION_ARG_STRING, &options.method,
+		 "HTTP method of http(s) probes: GET (accepted for compatibility)", "METHOD"},
+		{"valid-status-codes", 0, 0, G_OPTION_ARG_STRING, &options.valid_status_codes,
+		 "HTTP status codes counted as success, such as 200,301 (accepted for "
+		 "compatibility; they do not change the verdict)",
+		 "CODES"},
 		G_OPTION_ENTRY_NULL,
 	};
-	Settings settings = {0};
+	g_auto(Settings) settings = {0};
 	g_autoptr(VsModel) model = NULL;
 	g_autoptr(VsEngine) engine = NULL;
 	g_autoptr(VsTrace) trace = NULL;
 	g_autoptr(GString) out = g_string_new(NULL);
 	VsQuery query = {0};
+	VsResolution resolution;
 	const char *path;
 
 	if (!vs_cmd_parse_options(COMMAND, "MODEL",
@@ -222,8 +298,13 @@ vs_cmd_check(int argc, char **argv)
 	if (model == NULL)
 		return VS_EXIT_USAGE;
 	query.source = vs_cmd_resolve_nic(COMMAND, "--source", model, options.source);
-	if (query.source == NULL || !resolve_destination(model, options.dest, &query.destination))
+	if (query.source == NULL)
 		return VS_EXIT_USAGE;
+	resolution =
+		vs_resolve_host(model, query.source, settings.target.host, !settings.target.is_uri);
+	if (resolution.by == VS_RESOLVED_NONE)
+		query.unresolved_name = settings.target.host;
+	query.destination = resolution.address;
 	query.destination_text = options.dest;
 	query.protocol = settings.protocol;
 	query.source_port = settings.source_port;
@@ -232,7 +313,14 @@ vs_cmd_check(int argc, char **argv)
 
 	engine = vs_engine_new(model);
 	trace = vs_walk(engine, &query);
-	vs_latency_probe(model, trace, settings.probes, (guint32)settings.seed);
+	/* without its agent, or without an address, the source sends nothing */
+	vs_latency_probe(model, trace, no_probes_sent(trace) ? 0 : settings.probes,
+			 (guint32)settings.seed);
+	if (settings.is_http)
+		g_ptr_array_add(trace->notes,
+				g_strdup("HTTP is checked as a TCP connection to the port: "
+					 "vnetsim simulates no web server, so --method and "
+					 "--valid-status-codes do not change the verdict."));
 
 	if (settings.format == VS_FORMAT_JSON)
 		vs_render_check_json(out, trace);

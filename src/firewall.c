@@ -1,6 +1,8 @@
 /*
  * firewall.c - guest firewall evaluation: first match in list order, then
- * the direction's default.
+ * the direction's default.  The matcher also says, for --explain, which
+ * criterion a rule failed on: the first one checked, in the order protocol,
+ * port, addresses.
  */
 #include "config.h"
 
@@ -33,27 +35,121 @@ address_listed(const GArray *prefixes, VsIp4 address)
 	return FALSE;
 }
 
-static gboolean
-rule_matches(const VsFwRule *rule, VsFwDirection direction, const VsPacket *packet)
+/* "22,8000-8080" (owned) */
+static char *
+ports_text(const GArray *ports)
+{
+	GString *text = g_string_new(NULL);
+
+	for (guint i = 0; i < ports->len; i++) {
+		g_autofree char *range =
+			vs_port_range_to_string(g_array_index(ports, VsPortRange, i));
+
+		g_string_append_printf(text, "%s%s", i > 0 ? "," : "", range);
+	}
+	return g_string_free(text, FALSE);
+}
+
+static void
+set_why(char **why, char *text)
+{
+	if (why != NULL)
+		*why = text;
+	else
+		g_free(text);
+}
+
+gboolean
+vs_firewall_rule_matches(const VsFwRule *rule, VsFwDirection direction, const VsPacket *packet,
+			 char **why)
 {
 	guint local_port;
+	char a[16], b[16];
 
-	if (rule->direction != direction || !vs_protocol_matches(rule->protocol, packet->protocol))
+	if (why != NULL)
+		*why = NULL;
+	if (rule->direction != direction) {
+		set_why(why,
+			g_strdup_printf("it is a %s rule", vs_fw_direction_name(rule->direction)));
 		return FALSE;
+	}
+	if (!vs_protocol_matches(rule->protocol, packet->protocol)) {
+		set_why(why, g_strdup_printf("the protocol is %s, not %s",
+					     vs_protocol_name(packet->protocol),
+					     vs_protocol_name(rule->protocol)));
+		return FALSE;
+	}
 	local_port = direction == VS_FW_OUTBOUND ? packet->source_port : packet->destination_port;
-	if (!ports_match(rule->local_ports, packet, local_port))
+	if (!ports_match(rule->local_ports, packet, local_port)) {
+		g_autofree char *listed = ports_text(rule->local_ports);
+
+		if (!vs_protocol_has_ports(packet->protocol))
+			set_why(why, g_strdup_printf("%s has no ports and localPorts is %s",
+						     vs_protocol_name(packet->protocol), listed));
+		else
+			set_why(why, g_strdup_printf("%s port %u is not in %s",
+						     direction == VS_FW_FORWARD ? "destination"
+										: "local",
+						     local_port, listed));
 		return FALSE;
+	}
 	if (rule->remote_addresses == NULL)
 		return TRUE;
 	switch (direction) {
 	case VS_FW_INBOUND:
-		return address_listed(rule->remote_addresses, packet->source);
+		if (address_listed(rule->remote_addresses, packet->source))
+			return TRUE;
+		set_why(why, g_strdup_printf("the source %s is not in remoteAddresses",
+					     vs_ip4_format(packet->source, a)));
+		return FALSE;
 	case VS_FW_OUTBOUND:
-		return address_listed(rule->remote_addresses, packet->destination);
+		if (address_listed(rule->remote_addresses, packet->destination))
+			return TRUE;
+		set_why(why, g_strdup_printf("the destination %s is not in remoteAddresses",
+					     vs_ip4_format(packet->destination, a)));
+		return FALSE;
 	case VS_FW_FORWARD:
 	default:
-		return address_listed(rule->remote_addresses, packet->source) ||
-		       address_listed(rule->remote_addresses, packet->destination);
+		if (address_listed(rule->remote_addresses, packet->source) ||
+		    address_listed(rule->remote_addresses, packet->destination))
+			return TRUE;
+		set_why(why, g_strdup_printf("neither the source %s nor the destination %s is in "
+					     "remoteAddresses",
+					     vs_ip4_format(packet->source, a),
+					     vs_ip4_format(packet->destination, b)));
+		return FALSE;
+	}
+}
+
+const char *
+vs_firewall_default_name(VsFwDirection direction)
+{
+	switch (direction) {
+	case VS_FW_INBOUND:
+		return "defaultInbound";
+	case VS_FW_OUTBOUND:
+		return "defaultOutbound";
+	case VS_FW_FORWARD:
+	default:
+		return "defaultForward";
+	}
+}
+
+VsAccess
+vs_firewall_default_access(const VsVm *vm, VsFwDirection direction)
+{
+	const VsGuestFirewall *firewall = vm->guest_firewall;
+
+	if (firewall == NULL)
+		return VS_ACCESS_ALLOW;
+	switch (direction) {
+	case VS_FW_INBOUND:
+		return firewall->default_inbound;
+	case VS_FW_OUTBOUND:
+		return firewall->default_outbound;
+	case VS_FW_FORWARD:
+	default:
+		return firewall->default_forward;
 	}
 }
 
@@ -69,18 +165,10 @@ vs_firewall_evaluate(const VsVm *vm, VsFwDirection direction, const VsPacket *pa
 	for (guint i = 0; i < firewall->rules->len; i++) {
 		const VsFwRule *candidate = g_ptr_array_index(firewall->rules, i);
 
-		if (rule_matches(candidate, direction, packet)) {
+		if (vs_firewall_rule_matches(candidate, direction, packet, NULL)) {
 			*rule = candidate;
 			return candidate->action;
 		}
 	}
-	switch (direction) {
-	case VS_FW_INBOUND:
-		return firewall->default_inbound;
-	case VS_FW_OUTBOUND:
-		return firewall->default_outbound;
-	case VS_FW_FORWARD:
-	default:
-		return firewall->default_forward;
-	}
+	return vs_firewall_default_access(vm, direction);
 }

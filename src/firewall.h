@@ -26,4 +26,20 @@
 VsAccess vs_firewall_evaluate(const VsVm *vm, VsFwDirection direction, const VsPacket *packet,
 			      const VsFwRule **rule);
 
+/*
+ * Whether one rule matches packet in direction, by the criteria above.  When
+ * it does not and why is not NULL, *why receives the first criterion that
+ * failed, as a phrase for --explain ("the protocol is Udp, not Tcp", "local
+ * port 50000 is not in 22", "10.1.1.4 is not in remoteAddresses"); owned.
+ */
+gboolean vs_firewall_rule_matches(const VsFwRule *rule, VsFwDirection direction,
+				  const VsPacket *packet, char **why);
+
+/* The model key of the direction's default: "defaultInbound", "defaultOutbound",
+ * "defaultForward". */
+const char *vs_firewall_default_name(VsFwDirection direction);
+
+/* The access of the direction's default for vm (Allow when it has no firewall). */
+VsAccess vs_firewall_default_access(const VsVm *vm, VsFwDirection direction);
+
 #endif

@@ -96,15 +96,29 @@ busy_excess(guint percent)
 }
 
 double
+vs_latency_busy_resource_delay_ms(guint percent)
+{
+	return 0.5 * busy_excess(percent);
+}
+
+double
+vs_latency_busy_resource_loss_percent(guint percent)
+{
+	return 2.0 * busy_excess(percent);
+}
+
+double
 vs_latency_busy_delay_ms(const VsVm *vm)
 {
-	return 0.5 * (busy_excess(vm->cpu_percent) + busy_excess(vm->memory_percent));
+	return vs_latency_busy_resource_delay_ms(vm->cpu_percent) +
+	       vs_latency_busy_resource_delay_ms(vm->memory_percent);
 }
 
 double
 vs_latency_busy_loss_percent(const VsVm *vm)
 {
-	return 2.0 * (busy_excess(vm->cpu_percent) + busy_excess(vm->memory_percent));
+	return vs_latency_busy_resource_loss_percent(vm->cpu_percent) +
+	       vs_latency_busy_resource_loss_percent(vm->memory_percent);
 }
 
 void

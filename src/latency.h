@@ -29,6 +29,11 @@ double vs_latency_base_ms(const VsModel *model, const VsTrace *trace);
 double vs_latency_busy_delay_ms(const VsVm *vm);
 double vs_latency_busy_loss_percent(const VsVm *vm);
 
+/* The same for one resource at percent (cpuPercent or memoryPercent): what each
+ * CPU / Memory warning costs, for its explanation. */
+double vs_latency_busy_resource_delay_ms(guint percent);
+double vs_latency_busy_resource_loss_percent(guint percent);
+
 /* The busy threshold, shared with the walk's CPU / Memory warnings. */
 #define VS_BUSY_PERCENT 90
 

@@ -249,6 +249,15 @@ append_issue_subject(GString *out, const VsHop *hop, const VsIssue *issue)
 				       vs_access_name(rule->action),
 				       vs_fw_direction_name(rule->direction));
 		append_pos(out, rule->pos);
+	} else if (issue->type == VS_ISSUE_GUEST_FIREWALL && hop->nic != NULL &&
+		   hop->nic->vm != NULL && hop->nic->vm->guest_firewall != NULL &&
+		   issue->context->len == 1) {
+		/* no rule matched: the direction's default, named by the context */
+		const VsIssueContext *context = g_ptr_array_index(issue->context, 0);
+
+		g_string_append_printf(out, ": guest firewall of %s, %s (Deny; no rule matched)",
+				       hop->nic->vm->name, context->value);
+		append_pos(out, hop->nic->vm->guest_firewall->pos);
 	} else {
 		for (guint i = 0; i < issue->context->len; i++) {
 			const VsIssueContext *context = g_ptr_array_index(issue->context, i);
@@ -271,7 +280,9 @@ vs_render_check_text(GString *out, const VsTrace *trace, gboolean explain)
 	g_string_append_printf(
 		out, "%s: %s -> ", trace->reachable ? "Reachable" : "Unreachable",
 		trace->source != NULL && trace->source->vm != NULL ? trace->source->vm->name : "?");
-	if (trace->destination_text != NULL && strcmp(trace->destination_text, ip) != 0)
+	if (trace->destination_unresolved)
+		g_string_append_printf(out, "%s (does not resolve)", trace->destination_text);
+	else if (trace->destination_text != NULL && strcmp(trace->destination_text, ip) != 0)
 		g_string_append_printf(out, "%s (%s)", trace->destination_text, ip);
 	else
 		g_string_append(out, ip);

@@ -97,7 +97,9 @@ typedef struct {
 	VsPacket packet;
 	const VsNic *source;
 	char *destination_text; /* the TARGET as the user gave it */
-	GPtrArray *hops;        /* VsHop*, owned, in path order; each hop's next is the following */
+	/* TRUE when the TARGET's name did not resolve: packet.destination means nothing */
+	gboolean destination_unresolved;
+	GPtrArray *hops; /* VsHop*, owned, in path order; each hop's next is the following */
 	gboolean reachable;
 	guint probes_sent;
 	guint probes_failed;

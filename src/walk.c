@@ -62,10 +62,64 @@
  *     Azure reports for a destination it cannot resolve (a last hop with
  *     resourceId "Unknown").  The walk lists that hop (type VnetLocal,
  *     resourceId "Unknown", no NIC) with the issue, origin Local.
+ *   - GuestFirewall for a VM's own firewall (hosts.c; context FirewallRule,
+ *     the rule's name or "defaultInbound" / "defaultOutbound" /
+ *     "defaultForward" when no rule matched).  Where and with which origin,
+ *     following cli.md's rule that a block leaving a hop is Outbound and one
+ *     entering it Inbound: the source VM's Outbound rules on the Source hop,
+ *     origin Outbound (the operating system filters before the NIC, so they
+ *     come before its NSGs); an appliance's Forward rules on its hop, origin
+ *     Local (the packet has entered, and it is the VM's own routing decision
+ *     that drops it, between its inbound and outbound NSGs); the
+ *     destination's Inbound rules on its hop, origin Inbound, after its NSGs.
+ *     Like an NSG deny, a firewall deny does not end the walk.
+ *   - NoListenerOnDestination (origin Local, on the destination hop) for a
+ *     TCP port outside a VM's or an internet endpoint's listeningPorts, and
+ *     Unknown for a public address where nothing answers (internet.reachable
+ *     false and no endpoint with that address).  ICMP always gets an answer;
+ *     UDP has no handshake, so vnetsim does not check listeners for it and
+ *     the trace carries a note saying UDP reachability is policy-only.
+ *   - CPU / Memory, Warning, origin Local, on every hop whose VM is at or
+ *     above the busy threshold (source, appliance, destination).  A warning
+ *     never makes a path unreachable; latency.c adds the delay and loss.
+ *   - AgentStopped (origin Local) on the Source hop when the source VM has no
+ *     Network Watcher agent, and DnsResolution (origin Local, context Name)
+ *     when the TARGET's name did not resolve.  Azure's check runs from that
+ *     agent and needs an address, so in both cases the trace is the Source
+ *     hop alone: nothing was sent.
  * Every issue carries a detail sentence in the model's terms.
  *
+ * The return path.  When the request reached a VM by private routing, the
+ * walk routes the reply too: from the destination NIC back to the source
+ * address, with the reply's 5-tuple.  NSGs and guest firewalls are stateful
+ * (reference 2.7), so they are not evaluated again, but every subnet the
+ * reply leaves routes it afresh, and peerings must carry it (a reply
+ * forwarded by a hub appliance needs allowForwardedTraffic on the
+ * receiving side, as the request did).  Two things can break it:
+ *   - the reply is dropped (a None route, no route back): the drop becomes an
+ *     Error on the request's hop at the NIC that routed it (else the
+ *     destination hop), origin Outbound, with the drop's own type and context;
+ *   - the reply bypasses an appliance the request passed, or passes one the
+ *     request did not: asymmetric routing.  vnetsim treats every appliance as
+ *     stateful, as the firewalls people put in hubs are (Azure Firewall and
+ *     third-party NVAs drop a TCP segment of a flow whose start they never
+ *     saw), so the connection fails: the trace is Unreachable.  Each such
+ *     appliance gets a Warning of type UserDefinedRoute, with context naming
+ *     the reply's route that leaves the request's path (RouteName and
+ *     RouteTable for a user route, AddressPrefix, NextHopType): on the
+ *     bypassed appliance's hop, origin Local (the appliance sees half a
+ *     flow); for an appliance only the reply passes (it has no hop of its
+ *     own in the request's list), on the hop that sent the reply to it
+ *     (else the destination hop), origin Outbound.  The severity stays
+ *     Warning, as nothing rejects the request itself; the verdict says the
+ *     connection fails.
+ * A request that went out to the internet is not followed back: its reply
+ * returns to the public address it left with (SNAT at the VM or the
+ * appliance), which retraces the request by construction.
+ *
  * Reachable means the path reached its destination (a VM's NIC or the
- * internet) with no Error issue on any hop.  Hop ids are seeded with the
+ * internet) with no Error issue on any hop, something answered there, and
+ * the reply comes back through the same appliances.  Hop ids are seeded with the
  * model name, the source NIC, the destination, protocol and ports, so the
  * same query gives byte-identical ids.  Explain lines (--explain) are built
  * only when the query asks for them.
@@ -76,6 +130,8 @@
 
 #include <stdarg.h>
 #include <string.h>
+
+#include "hosts.h"
 
 /* ---------------------------------------------------------------- the engine */
 
@@ -113,6 +169,12 @@ vs_engine_free(VsEngine *engine)
 
 /* ---------------------------------------------------------------- walk state */
 
+/* One routing decision of a reply walk: at which NIC, by which route. */
+typedef struct {
+	const VsNic *at;
+	const VsEffectiveRoute *route; /* borrowed from the engine's route index */
+} VsReplyDecision;
+
 typedef struct {
 	const VsEngine *engine;
 	const VsModel *model;
@@ -120,6 +182,10 @@ typedef struct {
 	VsPacket packet;
 	gboolean explain;
 	GArray *visited; /* guint: the id of every NIC the packet passed */
+	/* TRUE for the reply's walk: routes only (NSGs and guest firewalls are
+	 * stateful, host checks were made on the request), into a scratch trace */
+	gboolean reply;
+	GArray *decisions; /* VsReplyDecision, reply walks only, else NULL */
 } VsWalk;
 
 static void explain(VsWalk *walk, VsHop *hop, const char *format, ...) G_GNUC_PRINTF(3, 4);
@@ -194,7 +260,28 @@ add_nic_hop(VsWalk *walk, VsHopType type, const VsNic *nic)
 	hop->resource_id = type == VS_HOP_SOURCE ? vs_vm_resource_id(walk->model, nic->vm)
 						 : vs_nic_resource_id(walk->model, nic);
 	g_array_append_val(walk->visited, nic->id);
+	if (!walk->reply && nic->vm != NULL)
+		vs_hosts_check_load(hop, nic->vm);
 	return vs_trace_add_hop(walk->trace, hop);
+}
+
+/* The guest firewall of nic's VM; a reply passes (guest firewalls are stateful too). */
+static gboolean
+check_firewall(VsWalk *walk, VsHop *hop, const VsNic *nic, VsFwDirection direction,
+	       VsIssueOrigin origin, const VsPacket *packet)
+{
+	if (walk->reply || nic->vm == NULL)
+		return TRUE;
+	return vs_hosts_check_firewall(hop, nic->vm, direction, origin, packet, walk->explain);
+}
+
+/* Whether the destination VM answers; a reply needs no answer. */
+static gboolean
+check_listener(VsWalk *walk, VsHop *hop, const VsNic *nic, const VsPacket *packet)
+{
+	if (walk->reply || nic->vm == NULL)
+		return TRUE;
+	return vs_hosts_check_listener(hop, nic->vm, packet, walk->explain);
 }
 
 /* ---------------------------------------------------------------- security rules */
@@ -275,6 +362,8 @@ check_nsgs(VsWalk *walk, VsHop *hop, const VsNic *nic, VsDirection direction,
 	g_autofree char *name = NULL, *where = NULL, *tuple = NULL;
 	VsIssue *issue;
 
+	if (walk->reply)
+		return TRUE; /* NSGs are stateful: the flow record lets the reply through */
 	if (walk->explain)
 		explain_nsgs(walk, hop, nic, direction, packet);
 	if (verdict.access == VS_ACCESS_ALLOW)
@@ -364,14 +453,10 @@ explain_route(VsWalk *walk, VsHop *hop, const VsSubnet *subnet, const VsEffectiv
 	}
 }
 
-/* A routing drop: an issue of type UserDefinedRoute on the hop that routed. */
-static VsIssue *
-route_drop(VsHop *hop, const VsEffectiveRoute *route, char *detail)
+/* RouteName and RouteTable (user routes), AddressPrefix and NextHopType. */
+static void
+add_route_context(VsIssue *issue, const VsEffectiveRoute *route)
 {
-	VsIssue *issue = add_issue(hop, VS_ORIGIN_OUTBOUND, VS_ISSUE_USER_DEFINED_ROUTE, detail);
-
-	if (route == NULL)
-		return issue;
 	issue->route = route->user_route;
 	if (route->user_route != NULL) {
 		vs_issue_add_context(issue, "RouteName", route->user_route->name);
@@ -384,6 +469,16 @@ route_drop(VsHop *hop, const VsEffectiveRoute *route, char *detail)
 				     vs_prefix_format(route->prefix, prefix));
 	}
 	vs_issue_add_context(issue, "NextHopType", vs_next_hop_type_name(route->next_hop_type));
+}
+
+/* A routing drop: an issue of type UserDefinedRoute on the hop that routed. */
+static VsIssue *
+route_drop(VsHop *hop, const VsEffectiveRoute *route, char *detail)
+{
+	VsIssue *issue = add_issue(hop, VS_ORIGIN_OUTBOUND, VS_ISSUE_USER_DEFINED_ROUTE, detail);
+
+	if (route != NULL)
+		add_route_context(issue, route);
 	return issue;
 }
 
@@ -511,6 +606,8 @@ arrive(VsWalk *walk, VsHop *from_hop, const VsNic *from, const VsNic *target)
 	}
 	hop = add_nic_hop(walk, VS_HOP_VNET_LOCAL, target);
 	check_nsgs(walk, hop, target, VS_DIRECTION_INBOUND, &walk->packet);
+	check_firewall(walk, hop, target, VS_FW_INBOUND, VS_ORIGIN_INBOUND, &walk->packet);
+	check_listener(walk, hop, target, &walk->packet);
 	return TRUE;
 }
 
@@ -553,8 +650,10 @@ to_internet(VsWalk *walk, VsHop *from_hop, const VsNic *from)
 
 	target = g_hash_table_lookup(walk->engine->nic_by_public_ip,
 				     GUINT_TO_POINTER(walk->packet.destination));
-	if (target == NULL)
+	if (target == NULL) {
+		vs_hosts_check_internet(hop, walk->model, &walk->packet, walk->explain);
 		return TRUE;
+	}
 	if (!from->has_public_ip) {
 		g_ptr_array_add(
 			walk->trace->notes,
@@ -577,6 +676,8 @@ to_internet(VsWalk *walk, VsHop *from_hop, const VsNic *from)
 		explain(walk, last, "Arrives through public IP %s, translated to %s.",
 			vs_ip4_format(walk->packet.destination, ip), target->name);
 		check_nsgs(walk, last, target, VS_DIRECTION_INBOUND, &translated);
+		check_firewall(walk, last, target, VS_FW_INBOUND, VS_ORIGIN_INBOUND, &translated);
+		check_listener(walk, last, target, &translated);
 	}
 	return TRUE;
 }
@@ -600,6 +701,11 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 
 		if (walk->explain)
 			explain_route(walk, hop, nic->subnet, route);
+		if (walk->decisions != NULL && route != NULL) {
+			VsReplyDecision decision = {nic, route};
+
+			g_array_append_val(walk->decisions, decision);
+		}
 		if (route == NULL) {
 			route_drop(hop, NULL,
 				   g_strdup_printf("No route of subnet %s matches %s, so the "
@@ -630,6 +736,16 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 					   destination, route_name));
 			return FALSE;
 		case VS_NEXT_HOP_INTERNET:
+			if (walk->reply) {
+				/* a reply to a private source sent to the internet never
+				 * comes back */
+				route_drop(hop, route,
+					   g_strdup_printf("%s matches %s, whose next hop is the "
+							   "Internet: the reply leaves the "
+							   "virtual network.",
+							   destination, route_name));
+				return FALSE;
+			}
 			return to_internet(walk, hop, nic);
 		case VS_NEXT_HOP_VNET_LOCAL:
 		case VS_NEXT_HOP_VNET_PEERING:
@@ -699,14 +815,296 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 
 		next = add_nic_hop(walk, VS_HOP_VIRTUAL_APPLIANCE, appliance);
 		explain(walk, next,
-			"%s forwards (enableIpForwarding); its NSGs see the original "
-			"packet.",
+			"%s is a virtual appliance: %s sends it the packet, and its NIC "
+			"%s has enableIpForwarding, so it accepts a packet addressed to "
+			"another host.  Its NSGs see the original addresses.",
+			appliance->vm != NULL ? appliance->vm->name : appliance->name, route_name,
 			appliance->name);
 		check_nsgs(walk, next, appliance, VS_DIRECTION_INBOUND, &walk->packet);
+		check_firewall(walk, next, appliance, VS_FW_FORWARD, VS_ORIGIN_LOCAL,
+			       &walk->packet);
 		check_nsgs(walk, next, appliance, VS_DIRECTION_OUTBOUND, &walk->packet);
 		hop = next;
 		nic = appliance;
 	}
+}
+
+/* ---------------------------------------------------------------- the return path */
+
+/* The hop of the request's path at nic, or NULL. */
+static VsHop *
+request_hop_at(const VsTrace *trace, const VsNic *nic)
+{
+	for (guint i = 0; i < trace->hops->len; i++) {
+		VsHop *hop = g_ptr_array_index(trace->hops, i);
+
+		if (hop->nic == nic)
+			return hop;
+	}
+	return NULL;
+}
+
+static gboolean
+hop_list_has_nic(const GPtrArray *hops, const VsNic *nic)
+{
+	for (guint i = 0; i < hops->len; i++)
+		if (((const VsHop *)g_ptr_array_index(hops, i))->nic == nic)
+			return TRUE;
+	return FALSE;
+}
+
+static const char *
+nic_vm_name(const VsNic *nic)
+{
+	return nic->vm != NULL ? nic->vm->name : nic->name;
+}
+
+/* "fw1, fw2" (the VMs of the appliance hops), or "none" (owned) */
+static char *
+appliances_text(const GPtrArray *hops)
+{
+	GString *text = g_string_new(NULL);
+
+	for (guint i = 0; i < hops->len; i++) {
+		const VsHop *hop = g_ptr_array_index(hops, i);
+
+		if (hop->type == VS_HOP_VIRTUAL_APPLIANCE)
+			g_string_append_printf(text, "%s%s", text->len > 0 ? ", " : "",
+					       nic_vm_name(hop->nic));
+	}
+	if (text->len == 0)
+		g_string_append(text, "none");
+	return g_string_free(text, FALSE);
+}
+
+/*
+ * The first routing decision of the reply that leaves the request's path
+ * reversed: the one that sends the reply elsewhere.  reply_hops[i] is where
+ * decision i was made; the request reversed visits the same NICs in the
+ * opposite order.
+ */
+static const VsReplyDecision *
+divergent_decision(const VsTrace *trace, const GPtrArray *reply_hops, const GArray *decisions)
+{
+	guint n = trace->hops->len;
+
+	for (guint i = 0; i < decisions->len; i++) {
+		const VsHop *next =
+			i + 1 < reply_hops->len ? g_ptr_array_index(reply_hops, i + 1) : NULL;
+		const VsHop *expected =
+			i + 1 < n ? g_ptr_array_index(trace->hops, n - 2 - i) : NULL;
+
+		if (next == NULL || expected == NULL || next->nic != expected->nic)
+			return &g_array_index(decisions, VsReplyDecision, i);
+	}
+	return decisions->len > 0 ? &g_array_index(decisions, VsReplyDecision, 0) : NULL;
+}
+
+/* "leaving db1, subnet spoke2/snet-db routes it with 10.1.0.0/16 -> ..." (owned) */
+static char *
+decision_text(const VsReplyDecision *decision)
+{
+	g_autofree char *route = route_text(decision->route);
+
+	return g_strdup_printf("leaving %s, subnet %s routes it with %s", nic_vm_name(decision->at),
+			       decision->at->subnet != NULL ? decision->at->subnet->path : "?",
+			       route);
+}
+
+/* The reply cannot come back: its drop becomes an Error on the request's path. */
+static void
+reply_dropped(VsWalk *walk, VsHop *destination_hop, const VsTrace *reply_trace, const char *tuple)
+{
+	for (guint i = 0; i < reply_trace->hops->len; i++) {
+		const VsHop *reply_hop = g_ptr_array_index(reply_trace->hops, i);
+		VsHop *target;
+
+		for (guint j = 0; j < reply_hop->issues->len; j++) {
+			const VsIssue *dropped = g_ptr_array_index(reply_hop->issues, j);
+			VsIssue *issue;
+
+			if (dropped->severity != VS_ISSUE_SEVERITY_ERROR)
+				continue;
+			target = reply_hop->nic != NULL
+					 ? request_hop_at(walk->trace, reply_hop->nic)
+					 : NULL;
+			if (target == NULL)
+				target = destination_hop;
+			issue = add_issue(target, VS_ORIGIN_OUTBOUND, dropped->type,
+					  g_strdup_printf("The reply (%s) cannot come back.  %s",
+							  tuple, dropped->detail));
+			issue->route = dropped->route;
+			for (guint k = 0; k < dropped->context->len; k++) {
+				const VsIssueContext *context =
+					g_ptr_array_index(dropped->context, k);
+
+				vs_issue_add_context(issue, context->key, context->value);
+			}
+			explain(walk, destination_hop, "  %s", issue->detail);
+			return;
+		}
+	}
+}
+
+static VsIssue *
+asymmetry_issue(VsHop *hop, VsIssueOrigin origin, const VsReplyDecision *decision, char *detail)
+{
+	VsIssue *issue =
+		vs_issue_new(origin, VS_ISSUE_SEVERITY_WARNING, VS_ISSUE_USER_DEFINED_ROUTE);
+
+	issue->detail = detail;
+	if (decision != NULL)
+		add_route_context(issue, decision->route);
+	g_ptr_array_add(hop->issues, issue);
+	return issue;
+}
+
+/*
+ * Walks the reply of a request that reached a VM by private routing, and
+ * compares the appliances it passes with the request's.  Returns FALSE when
+ * the reply cannot make the connection work: it is dropped, or the paths are
+ * asymmetric through an appliance (which, stateful, drops the flow).
+ */
+static gboolean
+check_return_path(VsWalk *walk)
+{
+	VsTrace *trace = walk->trace;
+	VsHop *destination_hop = g_ptr_array_index(trace->hops, trace->hops->len - 1);
+	g_autoptr(VsTrace) reply_trace = vs_trace_new();
+	g_autoptr(GArray) visited_nics = g_array_new(FALSE, FALSE, sizeof(guint));
+	g_autoptr(GArray) decisions = g_array_new(FALSE, FALSE, sizeof(VsReplyDecision));
+	g_autofree char *tuple = NULL;
+	g_autofree char *request_appliances = NULL, *reply_appliances = NULL;
+	const VsReplyDecision *divergent;
+	VsWalk reply = {
+		.engine = walk->engine,
+		.model = walk->model,
+		.trace = reply_trace,
+		.explain = FALSE,
+		.visited = visited_nics,
+		.reply = TRUE,
+		.decisions = decisions,
+	};
+	gboolean symmetric = TRUE;
+	VsHop *start;
+
+	if (destination_hop->type != VS_HOP_VNET_LOCAL || destination_hop->nic == NULL)
+		return TRUE;
+	/* Through the internet, the reply comes back to the public address the
+	 * request left with (SNAT), so it retraces the request by construction. */
+	for (guint i = 0; i < trace->hops->len; i++)
+		if (((const VsHop *)g_ptr_array_index(trace->hops, i))->type == VS_HOP_INTERNET)
+			return TRUE;
+
+	reply.packet = (VsPacket){
+		.source = walk->packet.destination,
+		.destination = walk->packet.source,
+		.protocol = walk->packet.protocol,
+		.source_port = walk->packet.destination_port,
+		.destination_port = walk->packet.source_port,
+	};
+	tuple = packet_text(&reply.packet);
+	explain(walk, destination_hop,
+		"Return path: the reply %s is routed back from here.  NSGs and guest "
+		"firewalls are stateful and let it through, but every subnet it leaves "
+		"routes it again:",
+		tuple);
+	start = add_nic_hop(&reply, VS_HOP_SOURCE, destination_hop->nic);
+	if (!route_on(&reply, start, destination_hop->nic)) {
+		for (guint i = 0; i < decisions->len; i++) {
+			g_autofree char *text =
+				decision_text(&g_array_index(decisions, VsReplyDecision, i));
+
+			explain(walk, destination_hop, "  %s.", text);
+		}
+		reply_dropped(walk, destination_hop, reply_trace, tuple);
+		return FALSE;
+	}
+	for (guint i = 0; i < decisions->len; i++) {
+		g_autofree char *text =
+			decision_text(&g_array_index(decisions, VsReplyDecision, i));
+
+		explain(walk, destination_hop, "  %s.", text);
+	}
+
+	request_appliances = appliances_text(trace->hops);
+	reply_appliances = appliances_text(reply_trace->hops);
+	divergent = divergent_decision(trace, reply_trace->hops, decisions);
+	/* an appliance of the request that the reply bypasses */
+	for (guint i = 0; i < trace->hops->len; i++) {
+		VsHop *hop = g_ptr_array_index(trace->hops, i);
+		g_autofree char *where = NULL;
+
+		if (hop->type != VS_HOP_VIRTUAL_APPLIANCE ||
+		    hop_list_has_nic(reply_trace->hops, hop->nic))
+			continue;
+		symmetric = FALSE;
+		where = divergent != NULL ? decision_text(divergent) : g_strdup("");
+		asymmetry_issue(
+			hop, VS_ORIGIN_LOCAL, divergent,
+			g_strdup_printf(
+				"Asymmetric routing: the request passes %s, but the reply (%s) "
+				"does not: %s.  A stateful appliance drops a flow it sees only "
+				"half of, so the connection fails.  Route the reply through %s "
+				"as well, or the request around it.",
+				nic_vm_name(hop->nic), tuple, where, nic_vm_name(hop->nic)));
+	}
+	/* an appliance of the reply that the request did not pass */
+	for (guint i = 0; i < reply_trace->hops->len; i++) {
+		const VsHop *reply_hop = g_ptr_array_index(reply_trace->hops, i);
+		const VsReplyDecision *sender;
+		g_autofree char *where = NULL;
+		VsHop *target;
+
+		if (reply_hop->type != VS_HOP_VIRTUAL_APPLIANCE ||
+		    hop_list_has_nic(trace->hops, reply_hop->nic))
+			continue;
+		symmetric = FALSE;
+		/* decision i - 1 sent the reply to this appliance */
+		sender = &g_array_index(decisions, VsReplyDecision, i - 1);
+		target = request_hop_at(trace, sender->at);
+		if (target == NULL)
+			target = destination_hop;
+		where = decision_text(sender);
+		asymmetry_issue(
+			target, VS_ORIGIN_OUTBOUND, sender,
+			g_strdup_printf("Asymmetric routing: the reply (%s) passes %s, which "
+					"the request did not: %s.  %s never saw the request, so "
+					"as a stateful appliance it drops the reply and the "
+					"connection fails.",
+					tuple, nic_vm_name(reply_hop->nic), where,
+					nic_vm_name(reply_hop->nic)));
+	}
+	if (symmetric)
+		explain(walk, destination_hop,
+			"  The reply passes the same appliances as the request (%s): the route "
+			"is symmetric.",
+			request_appliances);
+	else
+		explain(walk, destination_hop,
+			"  The request passes %s but the reply passes %s: asymmetric routing, "
+			"which a stateful appliance does not survive.",
+			request_appliances, reply_appliances);
+	return symmetric;
+}
+
+/* ---------------------------------------------------------------- the walk */
+
+/* The Source hop only, with a DnsResolution issue: the name led nowhere. */
+static void
+unresolved(VsWalk *walk, VsHop *hop, const char *name)
+{
+	const VsNic *source = walk->trace->source;
+	VsIssue *issue = add_issue(
+		hop, VS_ORIGIN_LOCAL, VS_ISSUE_DNS_RESOLUTION,
+		g_strdup_printf("The name %s does not resolve from %s: it is not one of "
+				"dns.records, not a VM in VNet %s (Azure-provided DNS), and "
+				"not one of internet.endpoints.  Nothing was sent.",
+				name, source->vm != NULL ? source->vm->name : source->name,
+				source->subnet != NULL ? source->subnet->vnet->name : "?"));
+
+	vs_issue_add_context(issue, "Name", name);
+	explain(walk, hop, "%s", issue->detail);
 }
 
 VsTrace *
@@ -724,13 +1122,13 @@ vs_walk(const VsEngine *engine, const VsQuery *query)
 		.explain = query->explain,
 		.visited = visited_nics,
 	};
-	gboolean arrived;
+	gboolean arrived = FALSE;
 	VsHop *hop;
 
 	vs_ip4_format(query->destination, destination);
 	walk.packet = (VsPacket){
 		.source = source->private_ip,
-		.destination = query->destination,
+		.destination = query->unresolved_name != NULL ? 0 : query->destination,
 		.protocol = query->protocol,
 		.source_port = vs_protocol_has_ports(query->protocol) ? query->source_port : 0,
 		.destination_port =
@@ -738,19 +1136,43 @@ vs_walk(const VsEngine *engine, const VsQuery *query)
 	};
 	trace->packet = walk.packet;
 	trace->source = source;
-	trace->destination_text =
-		g_strdup(query->destination_text != NULL ? query->destination_text : destination);
+	if (query->unresolved_name != NULL) {
+		trace->destination_unresolved = TRUE;
+		trace->destination_text = g_strdup(query->unresolved_name);
+	} else {
+		trace->destination_text = g_strdup(
+			query->destination_text != NULL ? query->destination_text : destination);
+	}
 
 	hop = add_nic_hop(&walk, VS_HOP_SOURCE, source);
-	check_nsgs(&walk, hop, source, VS_DIRECTION_OUTBOUND, &walk.packet);
-	arrived = route_on(&walk, hop, source);
+	if (source->vm == NULL || vs_hosts_check_agent(hop, source->vm)) {
+		if (query->unresolved_name != NULL) {
+			unresolved(&walk, hop, query->unresolved_name);
+		} else {
+			/* the operating system's firewall sees the packet before the NIC */
+			check_firewall(&walk, hop, source, VS_FW_OUTBOUND, VS_ORIGIN_OUTBOUND,
+				       &walk.packet);
+			check_nsgs(&walk, hop, source, VS_DIRECTION_OUTBOUND, &walk.packet);
+			arrived = route_on(&walk, hop, source);
+			if (arrived && !check_return_path(&walk))
+				arrived = FALSE;
+		}
+	}
 	trace->reachable = arrived && !vs_trace_has_error(trace);
+	if (query->protocol == VS_PROTO_UDP && query->unresolved_name == NULL)
+		g_ptr_array_add(
+			trace->notes,
+			g_strdup("UDP reachability is policy-only: UDP has no handshake, so "
+				 "the verdict says whether NSGs, routes and guest firewalls "
+				 "let the datagrams through, not whether a process reads "
+				 "them."));
 
-	seed = g_strdup_printf("%s|%s/%s|%s|%s|%u|%u",
-			       engine->model->name ? engine->model->name : "",
-			       source->vm != NULL ? source->vm->name : "", source->name,
-			       destination, vs_protocol_name(query->protocol),
-			       walk.packet.source_port, walk.packet.destination_port);
+	seed = g_strdup_printf(
+		"%s|%s/%s|%s|%s|%u|%u", engine->model->name ? engine->model->name : "",
+		source->vm != NULL ? source->vm->name : "", source->name,
+		query->unresolved_name != NULL ? query->unresolved_name : destination,
+		vs_protocol_name(query->protocol), walk.packet.source_port,
+		walk.packet.destination_port);
 	vs_trace_assign_ids(trace, seed);
 	return trace;
 }

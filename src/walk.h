@@ -39,13 +39,19 @@ typedef struct {
 	 * matched or not) for --explain.  FALSE (the default of a zeroed query): skip
 	 * that work. */
 	gboolean explain;
+	/* Non-NULL: the TARGET named a host that did not resolve (resolve.h); the
+	 * trace is then the Source hop with a DnsResolution issue, and destination
+	 * is ignored. */
+	const char *unresolved_name;
 } VsQuery;
 
 /* A walk never lists more hops than this; a longer path is reported as a loop. */
 #define VS_WALK_MAX_HOPS 32
 
-/* Walks the query's path; never NULL.  The trace's verdict ignores probes and latency
- * (latency.c adds those). */
+/*
+ * Walks the query's path, then the reply's (see walk.c's essay); never NULL.
+ * The trace's verdict ignores probes and latency (latency.c adds those).
+ */
 VsTrace *vs_walk(const VsEngine *engine, const VsQuery *query);
 
 #endif

@@ -73,7 +73,7 @@ CHECK="check $M --source web1 --dest db1"
 
 # ---------------------------------------------------------------- check
 usage check "missing --source VM[/NIC]" check $M --dest db1 --port 1433
-usage check "missing --dest TARGET (a VM name or an IPv4 address)" check $M --source web1 --port 1
+usage check "missing --dest TARGET (a VM name, an IPv4 address, a DNS name or a URI)" check $M --source web1 --port 1
 usage check "missing MODEL (the model file to read)" check --source web1 --dest db1 --port 1433
 usage check "unexpected argument 'extra.yaml' after MODEL '$M'" $CHECK --port 1433 extra.yaml
 usage check "--port '70000': expected a port number 0..65535" $CHECK --port 70000
@@ -97,6 +97,27 @@ usage check "--source-port does not apply to --protocol icmp (ICMP has no ports)
 	--protocol icmp --source-port 7
 usage check "--expect 'yes': expected reachable|unreachable" $CHECK --port 1 --expect yes
 usage check "Unknown option --destination" check $M --source web1 --destination db1
+# a malformed TARGET is a usage error, found before the model is read
+usage check "--dest 'ftp://files.example.com/a': unsupported URI scheme 'ftp'; expected http:// or https://" \
+	check $M --source web1 --dest ftp://files.example.com/a --port 21
+usage check "--dest 'https://:443/': '' is not a host name; expected http(s)://HOST[:PORT][/PATH]" \
+	check $M --source web1 --dest https://:443/
+usage check "--dest 'http://db1:99999/': bad port; expected a port 0..65535 after the host" \
+	check $M --source web1 --dest http://db1:99999/
+usage check "--dest 'http://user@db1/': 'user@db1' is not a host name; expected http(s)://HOST[:PORT][/PATH]" \
+	check $M --source web1 --dest http://user@db1/
+usage check "--dest 'db 1' is not a destination; expected a VM name, an IPv4 address, a DNS name or an http(s):// URI" \
+	check $M --source web1 --dest 'db 1' --port 1
+# HTTP options: accepted for compatibility, checked like any other
+usage check "--method applies only to --protocol http or https" $CHECK --port 80 --method GET
+usage check "--valid-status-codes applies only to --protocol http or https" $CHECK --port 80 \
+	--valid-status-codes 200
+usage check "--method 'POST': expected GET (the only method of Network Watcher's HTTP probes)" \
+	$CHECK --protocol http --method POST
+usage check "--valid-status-codes '200,abc': expected HTTP status codes 100..599 separated by commas, such as 200,301" \
+	$CHECK --protocol https --valid-status-codes 200,abc
+usage check "--valid-status-codes '99': expected HTTP status codes 100..599 separated by commas, such as 200,301" \
+	$CHECK --protocol https --valid-status-codes 99
 
 # ---------------------------------------------------------------- flow
 FLOW="flow $M --vm web1 --direction inbound --protocol tcp"
@@ -139,7 +160,7 @@ usage routes "unknown format 'tap'; expected text|json" routes $M --vm web1 --fo
 
 # ---------------------------------------------------------------- help
 help check --source --dest --port --protocol --source-port --probes --seed --format \
-	--explain --expect
+	--explain --expect --method --valid-status-codes
 help flow --vm --direction --protocol --local --remote --format
 help nexthop --vm --source --dest --format
 help rules --vm --format

@@ -21,11 +21,14 @@
  *                        snet-lb 10.0.5.0/24 (10.50/16 -> nva-a): nva-b 10.0.5.4
  *   spoke1 10.1.0.0/16   snet-web 10.1.1.0/24 with rt-spoke1: web1 10.1.1.4 (public 20.1.1.4),
  *                        web2 10.1.1.5
- *   spoke2 10.2.0.0/16   snet-db 10.2.1.0/24: db1 10.2.1.4 (public 52.0.0.4); its peering to
- *                        the hub accepts forwarded traffic
- *   spoke3 10.3.0.0/16   snet-app 10.3.1.0/24: app1 10.3.1.4; refuses forwarded traffic
+ *   spoke2 10.2.0.0/16   snet-db 10.2.1.0/24 with rt-spoke2 (10.1/16 -> fw1, the return
+ *                        route): db1 10.2.1.4 (public 52.0.0.4); its peering to the hub
+ *                        accepts forwarded traffic
+ *   spoke3 10.3.0.0/16   snet-app 10.3.1.0/24 with rt-spoke3 (10.1/16 -> fw1): app1
+ *                        10.3.1.4; refuses forwarded traffic
  *   spoke4 10.6.0.0/16   spoke1 peers to it, it never peers back (Initiated): vm4 10.6.1.4
- * Spokes 1-3 are Connected with the hub.
+ * Spokes 1-3 are Connected with the hub; spoke1 accepts forwarded traffic (the
+ * replies that fw1 forwards back to it).
  */
 typedef struct {
 	VsModel *model;
@@ -40,7 +43,7 @@ fixture_init(Fixture *f)
 {
 	VsVnet *spoke4;
 	VsSubnet *fw_subnet, *priv, *priv2, *la, *lb;
-	VsRouteTable *rt_spoke1, *rt_la, *rt_lb, *rt_priv2;
+	VsRouteTable *rt_spoke1, *rt_spoke2, *rt_spoke3, *rt_la, *rt_lb, *rt_priv2;
 
 	memset(f, 0, sizeof(*f));
 	f->model = mb_model("lab");
@@ -50,6 +53,7 @@ fixture_init(Fixture *f)
 	f->spoke3 = mb_vnet(f->model, "spoke3", "10.3.0.0/16");
 	spoke4 = mb_vnet(f->model, "spoke4", "10.6.0.0/16");
 	mb_peer(f->spoke1, f->hub);
+	((VsPeering *)g_ptr_array_index(f->spoke1->peerings, 0))->allow_forwarded_traffic = TRUE;
 	mb_peer(f->hub, f->spoke2);
 	((VsPeering *)g_ptr_array_index(f->spoke2->peerings, 0))->allow_forwarded_traffic = TRUE;
 	mb_peer(f->hub, f->spoke3);
@@ -64,7 +68,12 @@ fixture_init(Fixture *f)
 	lb = mb_subnet(f->model, f->hub, "snet-lb", "10.0.5.0/24");
 	f->web_subnet = mb_subnet(f->model, f->spoke1, "snet-web", "10.1.1.0/24");
 	f->db_subnet = mb_subnet(f->model, f->spoke2, "snet-db", "10.2.1.0/24");
-	mb_subnet(f->model, f->spoke3, "snet-app", "10.3.1.0/24");
+	rt_spoke2 = mb_route_table(f->model, "rt-spoke2");
+	mb_route(rt_spoke2, "to-spoke1", "10.1.0.0/16", "VirtualAppliance", "10.0.1.4");
+	f->db_subnet->route_table = rt_spoke2;
+	rt_spoke3 = mb_route_table(f->model, "rt-spoke3");
+	mb_route(rt_spoke3, "to-spoke1", "10.1.0.0/16", "VirtualAppliance", "10.0.1.4");
+	mb_subnet(f->model, f->spoke3, "snet-app", "10.3.1.0/24")->route_table = rt_spoke3;
 	mb_subnet(f->model, spoke4, "snet", "10.6.1.0/24");
 
 	rt_spoke1 = mb_route_table(f->model, "rt-spoke1");
@@ -655,6 +664,187 @@ START_TEST(test_explain_lines)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- hosts and the return path */
+
+/* A guest firewall rule: direction, action, Tcp, one local port (0 = any). */
+static void
+add_fw_rule(VsNic *nic, const char *name, VsFwDirection direction, VsAccess action, guint16 port)
+{
+	VsVm *vm = nic->vm;
+	VsFwRule *rule = vs_fw_rule_new(name);
+
+	if (vm->guest_firewall == NULL)
+		vm->guest_firewall = vs_guest_firewall_new();
+	rule->direction = direction;
+	rule->action = action;
+	rule->protocol = VS_PROTO_TCP;
+	if (port != 0) {
+		VsPortRange range = {port, port};
+
+		rule->local_ports = g_array_new(FALSE, FALSE, sizeof(VsPortRange));
+		g_array_append_val(rule->local_ports, range);
+	}
+	g_ptr_array_add(vm->guest_firewall->rules, rule);
+}
+
+START_TEST(test_guest_firewalls_at_every_hop)
+{
+	Fixture f;
+	g_autoptr(VsTrace) trace = NULL;
+	g_autofree char *issues = NULL;
+
+	fixture_init(&f);
+	add_fw_rule(f.web1, "no-sql-out", VS_FW_OUTBOUND, VS_ACCESS_DENY, 0);
+	add_fw_rule(f.fw1, "forward-web-only", VS_FW_FORWARD, VS_ACCESS_ALLOW, 443);
+	f.fw1->vm->guest_firewall->default_forward = VS_ACCESS_DENY;
+	add_fw_rule(f.db1, "allow-https", VS_FW_INBOUND, VS_ACCESS_ALLOW, 443);
+	add_fw_rule(f.db1, "no-sql", VS_FW_INBOUND, VS_ACCESS_DENY, 1433);
+	fixture_ready(&f);
+	trace = walk_to(&f, f.web1, "10.2.1.4", VS_PROTO_TCP, 1433, TRUE);
+	issues = issues_text(trace);
+	/* blocked leaving (Outbound), by the appliance's own routing (Local), entering
+	 * (Inbound); like NSG denies, the walk goes on to show each */
+	ck_assert_str_eq(issues, "0:Outbound/GuestFirewall[FirewallRule=no-sql-out] "
+				 "1:Local/GuestFirewall[FirewallRule=defaultForward] "
+				 "2:Inbound/GuestFirewall[FirewallRule=no-sql]");
+	ck_assert(!trace->reachable);
+	ck_assert(explain_has(g_ptr_array_index(trace->hops, 2),
+			      "allow-https (Allow): not matched, local port 1433 is not in 443."));
+	ck_assert(explain_has(g_ptr_array_index(trace->hops, 1),
+			      "No Forward rule matched: defaultForward is Deny"));
+	fixture_clear(&f);
+}
+END_TEST
+
+START_TEST(test_busy_hosts_warn_and_stay_reachable)
+{
+	Fixture f;
+	g_autoptr(VsTrace) trace = NULL;
+	const VsHop *appliance, *destination;
+	const VsIssue *cpu, *memory;
+
+	fixture_init(&f);
+	f.fw1->vm->cpu_percent = 90;
+	f.db1->vm->memory_percent = 99;
+	f.db1->vm->cpu_percent = 89; /* just below the threshold */
+	fixture_ready(&f);
+	trace = walk_to(&f, f.web1, "10.2.1.4", VS_PROTO_TCP, 1433, FALSE);
+	ck_assert(trace->reachable);
+	appliance = g_ptr_array_index(trace->hops, 1);
+	destination = g_ptr_array_index(trace->hops, 2);
+	ck_assert_uint_eq(appliance->issues->len, 1);
+	ck_assert_uint_eq(destination->issues->len, 1);
+	cpu = g_ptr_array_index(appliance->issues, 0);
+	memory = g_ptr_array_index(destination->issues, 0);
+	ck_assert_int_eq(cpu->type, VS_ISSUE_CPU);
+	ck_assert_int_eq(cpu->severity, VS_ISSUE_SEVERITY_WARNING);
+	ck_assert_int_eq(cpu->origin, VS_ORIGIN_LOCAL);
+	ck_assert_str_eq(((VsIssueContext *)g_ptr_array_index(cpu->context, 0))->key, "CpuPercent");
+	ck_assert_str_eq(((VsIssueContext *)g_ptr_array_index(cpu->context, 0))->value, "90");
+	ck_assert_int_eq(memory->type, VS_ISSUE_MEMORY);
+	ck_assert_str_eq(((VsIssueContext *)g_ptr_array_index(memory->context, 0))->value, "99");
+	fixture_clear(&f);
+}
+END_TEST
+
+START_TEST(test_listeners)
+{
+	Fixture f;
+	g_autoptr(VsTrace) closed = NULL, ping = NULL, udp = NULL;
+	VsPortRange sql = {1433, 1433};
+
+	fixture_init(&f);
+	f.db1->vm->listening_ports = g_array_new(FALSE, FALSE, sizeof(VsPortRange));
+	g_array_append_val(f.db1->vm->listening_ports, sql);
+	fixture_ready(&f);
+	closed = walk_to(&f, f.web1, "10.2.1.4", VS_PROTO_TCP, 1434, FALSE);
+	ck_assert(!closed->reachable);
+	ck_assert_int_eq(only_issue(closed, 2)->type, VS_ISSUE_NO_LISTENER);
+	ck_assert_int_eq(only_issue(closed, 2)->origin, VS_ORIGIN_LOCAL);
+	ping = walk_to(&f, f.web1, "10.2.1.4", VS_PROTO_ICMP, 0, FALSE);
+	ck_assert(ping->reachable); /* listeningPorts are TCP ports */
+	udp = walk_to(&f, f.web1, "10.2.1.4", VS_PROTO_UDP, 1434, FALSE);
+	ck_assert(udp->reachable); /* policy only */
+	ck_assert_uint_eq(udp->notes->len, 1);
+	ck_assert_ptr_nonnull(strstr(g_ptr_array_index(udp->notes, 0), "policy-only"));
+	fixture_clear(&f);
+}
+END_TEST
+
+START_TEST(test_agent_and_unresolved_names_send_nothing)
+{
+	Fixture f;
+	g_autoptr(VsTrace) agentless = NULL, unresolved = NULL;
+	VsQuery query = {.source = NULL, .protocol = VS_PROTO_TCP, .destination_port = 443};
+
+	fixture_init(&f);
+	f.web2->vm->network_watcher_agent = FALSE;
+	fixture_ready(&f);
+	agentless = walk_to(&f, f.web2, "10.2.1.4", VS_PROTO_TCP, 1433, FALSE);
+	ck_assert_uint_eq(agentless->hops->len, 1);
+	ck_assert_int_eq(only_issue(agentless, 0)->type, VS_ISSUE_AGENT_STOPPED);
+	ck_assert(!agentless->reachable);
+
+	query.source = f.web1;
+	query.unresolved_name = "nosuch.example.org";
+	unresolved = vs_walk(f.engine, &query);
+	ck_assert_uint_eq(unresolved->hops->len, 1);
+	ck_assert(unresolved->destination_unresolved);
+	ck_assert_int_eq(only_issue(unresolved, 0)->type, VS_ISSUE_DNS_RESOLUTION);
+	ck_assert_int_eq(only_issue(unresolved, 0)->origin, VS_ORIGIN_LOCAL);
+	fixture_clear(&f);
+}
+END_TEST
+
+START_TEST(test_reply_without_a_route_back)
+{
+	Fixture f;
+	g_autoptr(VsTrace) trace = NULL;
+	g_autofree char *issues = NULL;
+
+	fixture_init(&f);
+	f.db_subnet->route_table = NULL; /* spoke2 forgets its return route */
+	fixture_ready(&f);
+	trace = walk_to(&f, f.web1, "10.2.1.4", VS_PROTO_TCP, 1433, TRUE);
+	issues = issues_text(trace);
+	/* spoke2 is not peered with spoke1: the reply falls to 10.0.0.0/8 -> None */
+	ck_assert_str_eq(issues,
+			 "2:Outbound/UserDefinedRoute[AddressPrefix=10.0.0.0/8;NextHopType=None]");
+	ck_assert(!trace->reachable);
+	ck_assert(explain_has(g_ptr_array_index(trace->hops, 2), "Return path: the reply"));
+	fixture_clear(&f);
+}
+END_TEST
+
+START_TEST(test_asymmetric_reply_bypasses_the_appliance)
+{
+	Fixture f;
+	g_autoptr(VsTrace) trace = NULL;
+	const VsIssue *issue;
+	const VsIssueContext *prefix;
+
+	fixture_init(&f);
+	/* spoke1 and spoke2 peer directly too; spoke1's user route still sends the
+	 * request through fw1 (a user route wins an equal prefix), but spoke2 has no
+	 * route table: its reply takes the peering */
+	mb_peer(f.spoke1, f.spoke2);
+	f.db_subnet->route_table = NULL;
+	fixture_ready(&f);
+	trace = walk_to(&f, f.web1, "10.2.1.4", VS_PROTO_TCP, 1433, FALSE);
+	ck_assert_uint_eq(trace->hops->len, 3);
+	ck_assert(!trace->reachable);
+	issue = only_issue(trace, 1);
+	ck_assert_int_eq(issue->type, VS_ISSUE_USER_DEFINED_ROUTE);
+	ck_assert_int_eq(issue->severity, VS_ISSUE_SEVERITY_WARNING);
+	ck_assert_int_eq(issue->origin, VS_ORIGIN_LOCAL);
+	prefix = g_ptr_array_index(issue->context, 0);
+	ck_assert_str_eq(prefix->key, "AddressPrefix");
+	ck_assert_str_eq(prefix->value, "10.1.0.0/16");
+	ck_assert_ptr_nonnull(strstr(issue->detail, "Asymmetric routing"));
+	fixture_clear(&f);
+}
+END_TEST
+
 Suite *
 walk_suite(void)
 {
@@ -663,6 +853,7 @@ walk_suite(void)
 	TCase *security = tcase_create("security");
 	TCase *peerings = tcase_create("peerings");
 	TCase *output = tcase_create("output");
+	TCase *hosts = tcase_create("hosts and the return path");
 
 	tcase_add_loop_test(paths, test_paths, 0, G_N_ELEMENTS(path_rows));
 	tcase_add_test(paths, test_hop_details);
@@ -684,6 +875,14 @@ walk_suite(void)
 
 	tcase_add_test(output, test_ids_are_deterministic);
 	tcase_add_test(output, test_explain_lines);
+
+	tcase_add_test(hosts, test_guest_firewalls_at_every_hop);
+	tcase_add_test(hosts, test_busy_hosts_warn_and_stay_reachable);
+	tcase_add_test(hosts, test_listeners);
+	tcase_add_test(hosts, test_agent_and_unresolved_names_send_nothing);
+	tcase_add_test(hosts, test_reply_without_a_route_back);
+	tcase_add_test(hosts, test_asymmetric_reply_bypasses_the_appliance);
 	suite_add_tcase(suite, output);
+	suite_add_tcase(suite, hosts);
 	return suite;
 }
