@@ -1,5 +1,5 @@
 #!/bin/sh
-# bad.sh - the bad-input corpus: for every tests/bad/NAME.expected, runs
+# bad-inputs.sh - the bad-input corpus: for every tests/bad/NAME.expected, runs
 # `vnetsim validate NAME.yaml` inside tests/bad and requires exit status 2,
 # nothing on stdout and exactly NAME.expected on stderr (every message with
 # its file, line, column and path).  NAME.yaml is usually a small file;
