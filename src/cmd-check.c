@@ -22,11 +22,10 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "latency.h"
+#include "evaluate.h"
 #include "render.h"
 #include "render-dot.h"
 #include "resolve.h"
-#include "walk.h"
 
 #define COMMAND "check"
 
@@ -222,22 +221,6 @@ interpret(const Options *options, Settings *settings)
 	}
 }
 
-/* TRUE when the check could not send anything: no agent, or a name that did not resolve. */
-static gboolean
-no_probes_sent(const VsTrace *trace)
-{
-	const VsHop *source;
-
-	if (trace->destination_unresolved)
-		return TRUE;
-	source = g_ptr_array_index(trace->hops, 0);
-	for (guint i = 0; i < source->issues->len; i++)
-		if (((const VsIssue *)g_ptr_array_index(source->issues, i))->type ==
-		    VS_ISSUE_AGENT_STOPPED)
-			return TRUE;
-	return FALSE;
-}
-
 int
 vs_cmd_check(int argc, char **argv)
 {
@@ -280,8 +263,8 @@ vs_cmd_check(int argc, char **argv)
 	g_autoptr(VsEngine) engine = NULL;
 	g_autoptr(VsTrace) trace = NULL;
 	g_autoptr(GString) out = g_string_new(NULL);
-	VsQuery query = {0};
-	VsResolution resolution;
+	VsCheckRequest request = {0};
+	g_autoptr(GError) error = NULL;
 	const char *path;
 
 	if (!vs_cmd_parse_options(COMMAND, "MODEL",
@@ -297,30 +280,22 @@ vs_cmd_check(int argc, char **argv)
 	model = vs_cmd_load_model(path, NULL);
 	if (model == NULL)
 		return VS_EXIT_USAGE;
-	query.source = vs_cmd_resolve_nic(COMMAND, "--source", model, options.source);
-	if (query.source == NULL)
+	request.source = vs_cmd_resolve_nic(COMMAND, "--source", model, options.source);
+	if (request.source == NULL)
 		return VS_EXIT_USAGE;
-	resolution =
-		vs_resolve_host(model, query.source, settings.target.host, !settings.target.is_uri);
-	if (resolution.by == VS_RESOLVED_NONE)
-		query.unresolved_name = settings.target.host;
-	query.destination = resolution.address;
-	query.destination_text = options.dest;
-	query.protocol = settings.protocol;
-	query.source_port = settings.source_port;
-	query.destination_port = settings.destination_port;
-	query.explain = options.explain;
+	request.destination = options.dest;
+	request.protocol = settings.protocol;
+	request.source_port = settings.source_port;
+	request.destination_port = settings.destination_port;
+	request.probes = settings.probes;
+	request.seed = (guint32)settings.seed;
+	request.explain = options.explain;
+	request.http = settings.is_http;
 
 	engine = vs_engine_new(model);
-	trace = vs_walk(engine, &query);
-	/* without its agent, or without an address, the source sends nothing */
-	vs_latency_probe(model, trace, no_probes_sent(trace) ? 0 : settings.probes,
-			 (guint32)settings.seed);
-	if (settings.is_http)
-		g_ptr_array_add(trace->notes,
-				g_strdup("HTTP is checked as a TCP connection to the port: "
-					 "vnetsim simulates no web server, so --method and "
-					 "--valid-status-codes do not change the verdict."));
+	trace = vs_evaluate_check(engine, &request, &error);
+	if (trace == NULL) /* interpret() parsed --dest already: a bug if it gets here */
+		return vs_cmd_usage_error(COMMAND, "--dest %s", error->message);
 
 	if (settings.format == VS_FORMAT_JSON)
 		vs_render_check_json(out, trace);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "evaluate.h"
 #include "load.h"
 
 static const struct {
@@ -214,88 +215,30 @@ vs_cmd_parse_choice(const char *command, const char *option, const char *value,
 	return -1;
 }
 
-/* "a, b, c" from the names of up to limit objects (and "..." beyond). */
-static char *
-name_list(const GPtrArray *objects, const char *(*name_of)(gconstpointer), guint limit)
-{
-	g_autoptr(GString) list = g_string_new(NULL);
-
-	for (guint i = 0; i < objects->len && i < limit; i++)
-		g_string_append_printf(list, "%s%s", i > 0 ? ", " : "",
-				       name_of(g_ptr_array_index(objects, i)));
-	if (objects->len > limit)
-		g_string_append(list, ", ...");
-	return g_string_free(g_steal_pointer(&list), FALSE);
-}
-
-static const char *
-vm_name(gconstpointer vm)
-{
-	return ((const VsVm *)vm)->name;
-}
-
-static const char *
-nic_name(gconstpointer nic)
-{
-	return ((const VsNic *)nic)->name;
-}
-
 VsNic *
 vs_cmd_resolve_nic(const char *command, const char *option, const VsModel *model, const char *spec)
 {
-	const char *slash = strchr(spec, '/');
-	g_autofree char *name = slash ? g_strndup(spec, (gsize)(slash - spec)) : g_strdup(spec);
-	VsVm *vm = vs_model_find_vm(model, name);
-	VsNic *nic = vs_model_resolve_nic(model, spec);
-	g_autofree char *names = NULL;
+	g_autoptr(GError) error = NULL;
+	VsNic *nic = vs_evaluate_find_nic(model, spec, &error);
 
-	if (nic != NULL)
-		return nic;
-	if (vm == NULL) {
-		names = name_list(model->vms, vm_name, 20);
-		vs_cmd_usage_error(command, "%s '%s': no VM named '%s' in model '%s' (VMs: %s)",
-				   option, spec, name, model->name ? model->name : "",
-				   *names != '\0' ? names : "none");
-	} else if (vm->nics->len == 0) {
-		vs_cmd_usage_error(command, "%s '%s': VM %s has no NIC", option, spec, vm->name);
-	} else {
-		names = name_list(vm->nics, nic_name, 20);
-		vs_cmd_usage_error(command, "%s '%s': VM %s has no NIC named '%s' (its NICs: %s)",
-				   option, spec, vm->name, slash + 1, names);
-	}
-	return NULL;
+	if (nic == NULL)
+		vs_cmd_usage_error(command, "%s '%s': %s", option, spec, error->message);
+	return nic;
 }
 
 VsNic *
 vs_cmd_resolve_nic_with_ip(const char *command, const char *option, const VsModel *model,
 			   const char *spec, const char *ip_option, VsIp4 ip)
 {
-	VsNic *nic = vs_cmd_resolve_nic(command, option, model, spec);
-	g_autoptr(GString) addresses = g_string_new(NULL);
-	char text[16];
+	g_autoptr(GError) error = NULL;
+	VsNic *nic = vs_evaluate_find_nic_with_ip(model, spec, ip, &error);
 
-	if (nic == NULL)
-		return NULL;
-	if (nic->private_ip == ip)
+	if (nic != NULL)
 		return nic;
-	if (strchr(spec, '/') == NULL) {
-		for (guint i = 0; i < nic->vm->nics->len; i++) {
-			VsNic *other = g_ptr_array_index(nic->vm->nics, i);
-
-			if (other->private_ip == ip)
-				return other;
-		}
-	}
-	for (guint i = 0; i < nic->vm->nics->len; i++) {
-		VsNic *other = g_ptr_array_index(nic->vm->nics, i);
-
-		if (strchr(spec, '/') != NULL && other != nic)
-			continue;
-		g_string_append_printf(addresses, "%s%s %s", addresses->len ? ", " : "",
-				       other->name, vs_ip4_format(other->private_ip, text));
-	}
-	vs_cmd_usage_error(command, "%s %s is not an address of %s (%s)", ip_option,
-			   vs_ip4_format(ip, text), spec, addresses->str);
+	if (g_error_matches(error, VS_EVALUATE_ERROR, VS_EVALUATE_ERROR_NOT_OWN_ADDRESS))
+		vs_cmd_usage_error(command, "%s %s", ip_option, error->message);
+	else
+		vs_cmd_usage_error(command, "%s '%s': %s", option, spec, error->message);
 	return NULL;
 }
 

@@ -8,8 +8,8 @@
 #include "config.h"
 
 #include "cmd.h"
+#include "evaluate.h"
 #include "render.h"
-#include "walk.h"
 
 #define COMMAND "flow"
 
@@ -46,6 +46,7 @@ vs_cmd_flow(int argc, char **argv)
 	guint16 local_port, remote_port;
 	VsDirection direction;
 	VsPacket packet = {0};
+	VsFlowRequest request = {0};
 	VsNsgVerdict verdict;
 	const VsNic *nic;
 	const char *path;
@@ -84,13 +85,16 @@ vs_cmd_flow(int argc, char **argv)
 	if (nic == NULL)
 		return VS_EXIT_USAGE;
 
-	/* Inbound is remote -> local, outbound local -> remote, as the API defines them. */
-	if (direction == VS_DIRECTION_INBOUND)
-		packet = (VsPacket){remote_ip, local_ip, packet.protocol, remote_port, local_port};
-	else
-		packet = (VsPacket){local_ip, remote_ip, packet.protocol, local_port, remote_port};
+	request.nic = nic;
+	request.direction = direction;
+	request.protocol = packet.protocol;
+	request.local_ip = local_ip;
+	request.local_port = local_port;
+	request.remote_ip = remote_ip;
+	request.remote_port = remote_port;
+	packet = vs_evaluate_flow_packet(&request);
 	engine = vs_engine_new(model);
-	verdict = vs_nsg_evaluate_nic(engine->tags, nic, direction, &packet);
+	verdict = vs_evaluate_flow(engine, &request);
 
 	if (format == VS_FORMAT_JSON)
 		vs_render_flow_json(out, &verdict);

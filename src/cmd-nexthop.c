@@ -7,8 +7,8 @@
 #include "config.h"
 
 #include "cmd.h"
+#include "evaluate.h"
 #include "render.h"
-#include "walk.h"
 
 #define COMMAND "nexthop"
 
@@ -58,7 +58,7 @@ vs_cmd_nexthop(int argc, char **argv)
 		return VS_EXIT_USAGE;
 
 	engine = vs_engine_new(model);
-	route = vs_route_lookup(engine->routes, nic->subnet, destination);
+	route = vs_evaluate_nexthop(engine, nic, destination);
 	if (format == VS_FORMAT_JSON)
 		vs_render_nexthop_json(out, model, route);
 	else

@@ -1,6 +1,8 @@
 /*
  * cmd-validate.c - `vnetsim validate MODEL`: load the model, report every
- * error (exit 2) or print a summary of what it holds (exit 0).
+ * error (exit 2), or lint it (lint.c) and print its warnings and a summary of
+ * what it holds (exit 0; 1 with --strict when there are warnings).  Formats:
+ * text, json, and sarif for code-scanning tools.
  */
 #include "config.h"
 
@@ -8,7 +10,9 @@
 #include <stdio.h>
 
 #include "cmd.h"
+#include "lint.h"
 #include "load.h"
+#include "sarif.h"
 
 typedef struct {
 	guint vnets, subnets, peerings, nsgs, rules, asgs, route_tables, routes, vms, nics;
@@ -142,14 +146,25 @@ print_text(const char *path, const VsModel *model, const VsDiagList *diags)
 		printf("  %u warning%s\n", diags->warnings, diags->warnings == 1 ? "" : "s");
 }
 
+static int
+exit_status(const VsModel *model, const VsDiagList *diags, gboolean strict)
+{
+	if (model == NULL)
+		return VS_EXIT_USAGE;
+	return strict && diags->warnings > 0 ? VS_EXIT_FAILED : VS_EXIT_OK;
+}
+
 int
 vs_cmd_validate(int argc, char **argv)
 {
-	static const char *const formats[] = {"text", "json", NULL};
+	static const char *const formats[] = {"text", "json", "sarif", NULL};
 	g_autofree char *format_name = NULL;
+	gboolean strict = FALSE;
 	GOptionEntry entries[] = {
 		{"format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
-		 "Output format: text (default) or json", "FORMAT"},
+		 "Output format: text (default), json or sarif", "FORMAT"},
+		{"strict", 0, 0, G_OPTION_ARG_NONE, &strict,
+		 "Exit with status 1 when there are warnings", NULL},
 		G_OPTION_ENTRY_NULL,
 	};
 	g_autoptr(GOptionContext) context = g_option_context_new("MODEL");
@@ -160,7 +175,8 @@ vs_cmd_validate(int argc, char **argv)
 	const char *path;
 
 	g_option_context_set_summary(context, "Load a model, report every error with "
-					      "FILE:LINE:COL, or print a summary of it.");
+					      "FILE:LINE:COL, or lint it: print its warnings\n"
+					      "(FILE:LINE:COL each) and a summary of it.");
 	g_option_context_add_main_entries(context, entries, NULL);
 	g_option_context_set_help_enabled(context, TRUE);
 	if (!g_option_context_parse(context, &argc, &argv, &error))
@@ -172,18 +188,35 @@ vs_cmd_validate(int argc, char **argv)
 	path = argv[1];
 
 	model = vs_load_file(path, diags, &error);
+	if (model != NULL)
+		vs_lint_model(model, diags);
 	vs_diag_list_sort(diags);
+	if (format == VS_FORMAT_SARIF) {
+		g_autoptr(GString) out = g_string_new(NULL);
+		guint n_checks;
+		const VsLintCheck *checks = vs_lint_checks(&n_checks);
+		g_autofree VsSarifRule *rules = g_new0(VsSarifRule, n_checks);
+
+		if (model == NULL && diags->errors == 0)
+			vs_diag_add(diags, VS_SEVERITY_ERROR, (VsPos){path, 0, 0}, "", "io", "%s",
+				    error->message);
+		for (guint i = 0; i < n_checks; i++)
+			rules[i] = (VsSarifRule){checks[i].code, checks[i].description};
+		vs_render_sarif(out, diags, rules, n_checks);
+		vs_cmd_write(out);
+		return exit_status(model, diags, strict);
+	}
 	if (format == VS_FORMAT_JSON) {
 		if (model == NULL && diags->errors == 0)
 			vs_diag_add(diags, VS_SEVERITY_ERROR, (VsPos){path, 0, 0}, "", "io", "%s",
 				    error->message);
 		print_json(path, model, diags);
-		return model == NULL ? VS_EXIT_USAGE : VS_EXIT_OK;
+		return exit_status(model, diags, strict);
 	}
 	if (model == NULL) {
 		vs_cmd_report_load_failure(path, diags, error);
 		return VS_EXIT_USAGE;
 	}
 	print_text(path, model, diags);
-	return VS_EXIT_OK;
+	return exit_status(model, diags, strict);
 }

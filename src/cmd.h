@@ -40,6 +40,9 @@ int vs_cmd_flow(int argc, char **argv);
 int vs_cmd_nexthop(int argc, char **argv);
 int vs_cmd_rules(int argc, char **argv);
 int vs_cmd_routes(int argc, char **argv);
+int vs_cmd_test(int argc, char **argv);
+int vs_cmd_matrix(int argc, char **argv);
+int vs_cmd_diff(int argc, char **argv);
 
 /* The command table (main.c), NULL-terminated by a zero entry. */
 extern const VsCmd vs_commands[];

@@ -1,0 +1,61 @@
+/*
+ * diff.h - what a change does: every (source VM, destination VM or the
+ * internet, protocol, destination port range) whose verdict differs between
+ * two versions of a model, exhaustively over every port of tcp and udp and
+ * over icmp, computed over equivalence classes (classes.h) and merged into
+ * maximal port ranges.
+ *
+ * VMs are matched by name.  A verdict differs when the connection status
+ * differs (Reachable / Unreachable); a change of the deciding rule alone (a
+ * rename, a merge of two rules) is behaviour-neutral and not a difference.
+ */
+#ifndef VS_DIFF_H
+#define VS_DIFF_H
+
+#include <glib.h>
+
+#include "classes.h"
+#include "matrix.h"
+#include "verdict.h"
+#include "walk.h"
+
+typedef struct {
+	guint source;      /* VM index in the new model */
+	guint destination; /* VM index in the new model, or VS_MATRIX_INTERNET */
+	VsProtocol protocol;
+	VsPortRange ports;       /* 0-65535 for Icmp */
+	const VsVerdict *before; /* borrowed from the diff; decided in the old model */
+	const VsVerdict *after;  /* decided in the new model */
+} VsDifference;
+
+typedef struct {
+	const VsModel *old_model;
+	const VsModel *new_model;
+	GPtrArray *removed; /* const char*, borrowed: VMs only in the old model, its order */
+	GPtrArray *added;   /* const char*, borrowed: VMs only in the new model, its order */
+	GArray *old_index;  /* guint per new VM index: its index in the old model, or G_MAXUINT */
+	VsVmPartition *partition; /* of the VMs of both models, by both keys */
+	VsIp4 internet;
+	/* per pair of classes (i, j), index i * (classes + 1) + j: GArray of
+	 * VsDifference with source and destination unset (G_MAXUINT) */
+	GPtrArray *pairs;
+	GPtrArray *verdicts; /* VsVerdict*, owned: those the differences point at */
+	guint walks;
+} VsDiff;
+
+VsDiff *vs_diff_new(const VsEngine *old_engine, const VsEngine *new_engine);
+void vs_diff_free(VsDiff *diff);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsDiff, vs_diff_free)
+
+/*
+ * Every difference, one per pair of VMs and merged port range: sources in the
+ * new model's order, each source's destinations in that order then the
+ * internet, protocols Tcp, Udp, Icmp, ports ascending.  A new GArray of
+ * VsDifference (pointers borrowed from diff).
+ */
+GArray *vs_diff_differences(const VsDiff *diff);
+
+/* TRUE when the change alters anything: a difference, or a VM added or removed. */
+gboolean vs_diff_changed(const VsDiff *diff);
+
+#endif

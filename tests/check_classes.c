@@ -1,0 +1,654 @@
+/*
+ * check_classes.c - equivalence classes, matrix and diff, checked the direct
+ * way: the classes' answers against walks of every pair of VMs (vs_walk, one
+ * per pair and port, no classes involved) on every example model, and diff
+ * against a brute force over every port 0..65535 of tcp and udp and icmp.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "classes.h"
+#include "diff.h"
+#include "evaluate.h"
+#include "load.h"
+#include "matrix.h"
+#include "suites.h"
+#include "verdict.h"
+#include "walk.h"
+
+static VsModel *
+load_text(const char *text)
+{
+	g_autoptr(VsDiagList) diags = vs_diag_list_new(0);
+	g_autoptr(GError) error = NULL;
+	VsModel *model = vs_load_data(text, strlen(text), "test.yaml", diags, &error);
+
+	ck_assert_msg(model != NULL, "model does not load: %s",
+		      error != NULL ? error->message : "?");
+	return model;
+}
+
+static VsModel *
+load_path(const char *relative)
+{
+	g_autoptr(VsDiagList) diags = vs_diag_list_new(0);
+	g_autoptr(GError) error = NULL;
+	g_autofree char *path = g_build_filename(VS_TOP_SRCDIR, relative, NULL);
+	VsModel *model = vs_load_file(path, diags, &error);
+
+	ck_assert_msg(model != NULL, "%s does not load: %s", path,
+		      error != NULL ? error->message : "?");
+	return model;
+}
+
+/* Two VMs in one subnet, one in another; EXTRA is spliced into the NSG's rules. */
+static char *
+pair_model(const char *extra_rule)
+{
+	return g_strdup_printf(
+		"name: pair\n"
+		"vnets:\n"
+		"  - name: v\n"
+		"    addressSpace: [10.0.0.0/16]\n"
+		"    subnets:\n"
+		"      - {name: a, addressPrefix: 10.0.1.0/24, networkSecurityGroup: nsg}\n"
+		"      - {name: b, addressPrefix: 10.0.2.0/24}\n"
+		"networkSecurityGroups:\n"
+		"  - name: nsg\n"
+		"    securityRules:\n"
+		"      - {name: web, priority: 100, direction: Inbound, access: Allow, protocol: Tcp,\n"
+		"         sourceAddressPrefix: '*', sourcePortRange: '*',\n"
+		"         destinationAddressPrefix: '*', destinationPortRanges: ['80', '8000-8080']}\n"
+		"%s"
+		"virtualMachines:\n"
+		"  - {name: x1, networkInterfaces: [{subnet: v/a, privateIpAddress: 10.0.1.4}]}\n"
+		"  - {name: x2, networkInterfaces: [{subnet: v/a, privateIpAddress: 10.0.1.5}]}\n"
+		"  - {name: y1, networkInterfaces: [{subnet: v/b, privateIpAddress: 10.0.2.4}]}\n",
+		extra_rule);
+}
+
+/* ---------------------------------------------------------------- ports and addresses */
+
+START_TEST(test_port_classes_cut_at_every_boundary)
+{
+	g_autofree char *text = pair_model("");
+	g_autoptr(VsModel) model = load_text(text);
+	const VsModel *models[] = {model};
+	g_autoptr(VsPortClasses) tcp = vs_port_classes_new(VS_PROTO_TCP, models, 1);
+	g_autoptr(VsPortClasses) udp = vs_port_classes_new(VS_PROTO_UDP, models, 1);
+	const VsPortRange expected[] = {{0, 79}, {80, 80}, {81, 7999}, {8000, 8080}, {8081, 65535}};
+
+	ck_assert_uint_eq(vs_port_classes_count(tcp), G_N_ELEMENTS(expected));
+	for (gsize i = 0; i < G_N_ELEMENTS(expected); i++) {
+		VsPortRange range = vs_port_classes_range(tcp, (guint)i);
+
+		ck_assert_uint_eq(range.lo, expected[i].lo);
+		ck_assert_uint_eq(range.hi, expected[i].hi);
+	}
+	/* a Tcp rule cannot tell two udp ports apart */
+	ck_assert_uint_eq(vs_port_classes_count(udp), 1);
+	ck_assert_uint_eq(vs_port_classes_range(udp, 0).hi, 65535);
+}
+END_TEST
+
+START_TEST(test_atoms_split_at_prefix_boundaries)
+{
+	g_autofree char *text = pair_model("");
+	g_autoptr(VsModel) model = load_text(text);
+	g_autoptr(VsEngine) engine = vs_engine_new(model);
+	g_autoptr(VsAddrAtoms) atoms = vs_addr_atoms_new(engine);
+
+	ck_assert_uint_eq(vs_addr_atoms_find(atoms, 0), 0);
+	/* two hosts of one subnet are alike; another subnet, or outside the VNet, is not */
+	ck_assert_uint_eq(vs_addr_atoms_find(atoms, (10u << 24) | (1u << 8) | 4),
+			  vs_addr_atoms_find(atoms, (10u << 24) | (1u << 8) | 5));
+	ck_assert_uint_ne(vs_addr_atoms_find(atoms, (10u << 24) | (1u << 8) | 4),
+			  vs_addr_atoms_find(atoms, (10u << 24) | (2u << 8) | 4));
+	ck_assert_uint_ne(vs_addr_atoms_find(atoms, (10u << 24) | (1u << 8) | 4),
+			  vs_addr_atoms_find(atoms, (10u << 24) | (1u << 16) | 4));
+	ck_assert_uint_eq(vs_addr_atoms_find(atoms, G_MAXUINT32), atoms->cuts->len - 1);
+}
+END_TEST
+
+/* Which rule makes x1 and x2 (same subnet, same NSG) different classes, and which not. */
+static const struct {
+	const char *rule;
+	gboolean same_class;
+} key_cases[] = {
+	{"", TRUE},
+	/* a /32 rule on x2's own address: the class key must see the address */
+	{"      - {name: one, priority: 200, direction: Inbound, access: Deny, protocol: '*',\n"
+	 "         sourceAddressPrefix: '*', sourcePortRange: '*',\n"
+	 "         destinationAddressPrefix: 10.0.1.5, destinationPortRange: '22'}\n",
+	 FALSE},
+	/* a prefix holding both keeps them together */
+	{"      - {name: two, priority: 200, direction: Inbound, access: Deny, protocol: '*',\n"
+	 "         sourceAddressPrefix: '*', sourcePortRange: '*',\n"
+	 "         destinationAddressPrefix: 10.0.1.4/31, destinationPortRange: '22'}\n",
+	 TRUE},
+	/* the /31 boundary splits 10.0.1.5 from 10.0.1.6 but not .4 from .5; a /30 at .4 too */
+	{"      - {name: three, priority: 200, direction: Outbound, access: Deny, protocol: '*',\n"
+	 "         sourceAddressPrefix: 10.0.1.5/32, sourcePortRange: '*',\n"
+	 "         destinationAddressPrefix: '*', destinationPortRange: '*'}\n",
+	 FALSE},
+};
+
+START_TEST(test_class_key_sees_own_address)
+{
+	g_autofree char *text = pair_model(key_cases[_i].rule);
+	g_autoptr(VsModel) model = load_text(text);
+	g_autoptr(VsEngine) engine = vs_engine_new(model);
+	g_autoptr(VsAddrAtoms) atoms = vs_addr_atoms_new(engine);
+	g_autofree char *x1 = vs_vm_class_key(engine, atoms, vs_model_find_vm(model, "x1"));
+	g_autofree char *x2 = vs_vm_class_key(engine, atoms, vs_model_find_vm(model, "x2"));
+	g_autofree char *y1 = vs_vm_class_key(engine, atoms, vs_model_find_vm(model, "y1"));
+
+	ck_assert_msg((strcmp(x1, x2) == 0) == key_cases[_i].same_class, "case %d: %s / %s", _i, x1,
+		      x2);
+	ck_assert_str_ne(x1, y1);
+}
+END_TEST
+
+START_TEST(test_partition_groups_equal_keys)
+{
+	g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(VsVmPartition) partition = NULL;
+
+	g_ptr_array_add(keys, g_strdup("a"));
+	g_ptr_array_add(keys, g_strdup("b"));
+	g_ptr_array_add(keys, NULL);
+	g_ptr_array_add(keys, g_strdup("a"));
+	partition = vs_vm_partition_new(keys);
+	ck_assert_uint_eq(vs_vm_partition_count(partition), 2);
+	ck_assert_uint_eq(vs_vm_partition_members(partition, 0)->len, 2);
+	ck_assert_uint_eq(g_array_index(vs_vm_partition_members(partition, 0), guint, 1), 3);
+	ck_assert_uint_eq(g_array_index(partition->class_of, guint, 1), 1);
+	ck_assert_uint_eq(g_array_index(partition->class_of, guint, 2), G_MAXUINT);
+}
+END_TEST
+
+START_TEST(test_internet_address_avoids_named_prefixes)
+{
+	g_autofree char *plain = pair_model("");
+	g_autofree char *named = pair_model(
+		"      - {name: doc, priority: 300, direction: Outbound, access: Deny, protocol: '*',\n"
+		"         sourceAddressPrefix: '*', sourcePortRange: '*',\n"
+		"         destinationAddressPrefixes: [203.0.113.0/24, 198.51.100.7, 192.0.2.0/24, "
+		"1.0.0.0/8],\n"
+		"         destinationPortRange: '*'}\n");
+	g_autoptr(VsModel) a = load_text(plain);
+	g_autoptr(VsModel) b = load_text(named);
+	const VsModel *both[] = {a, b};
+	char ip[16];
+
+	ck_assert_str_eq(vs_ip4_format(vs_classes_internet_address(both, 1), ip), "203.0.113.10");
+	ck_assert_str_eq(vs_ip4_format(vs_classes_internet_address(both + 1, 1), ip),
+			 "198.51.100.10");
+	ck_assert_str_eq(vs_ip4_format(vs_classes_internet_address(both, 2), ip), "198.51.100.10");
+}
+END_TEST
+
+/* ---------------------------------------------------------------- matrix against check */
+
+static gint
+compare_names(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every model file of models/ (sorted), then the diff fixtures, relative to the top. */
+static GPtrArray *
+example_models(void)
+{
+	g_autofree char *dir_path = g_build_filename(VS_TOP_SRCDIR, "models", NULL);
+	g_autoptr(GDir) dir = g_dir_open(dir_path, 0, NULL);
+	GPtrArray *models = g_ptr_array_new_with_free_func(g_free);
+	const char *name;
+
+	ck_assert_ptr_nonnull(dir);
+	while ((name = g_dir_read_name(dir)) != NULL)
+		if (g_str_has_suffix(name, ".yaml"))
+			g_ptr_array_add(models, g_build_filename("models", name, NULL));
+	g_ptr_array_sort(models, compare_names);
+	ck_assert_uint_ge(models->len, 5);
+	g_ptr_array_add(models, g_strdup("tests/data/diff/old.yaml"));
+	g_ptr_array_add(models, g_strdup("tests/data/diff/new.yaml"));
+	return models;
+}
+
+static const VsNic *
+first_nic_of(const VsModel *model, guint vm)
+{
+	return g_ptr_array_index(((VsVm *)g_ptr_array_index(model->vms, vm))->nics, 0);
+}
+
+/*
+ * The verdict `vnetsim check` gives for one pair, asked as the command asks it
+ * (vs_evaluate_check: the destination VM by name, the internet by address):
+ * one walk, no classes.
+ */
+static VsVerdict *
+check_pair(const VsEngine *engine, guint source, guint destination, VsIp4 internet,
+	   VsProtocol protocol, guint16 port)
+{
+	const VsModel *model = engine->model;
+	const VsNic *from = first_nic_of(model, source);
+	const VsNic *to =
+		destination == VS_MATRIX_INTERNET ? NULL : first_nic_of(model, destination);
+	char address[16];
+	VsCheckRequest request = {
+		.source = from,
+		.destination = to != NULL ? to->vm->name : vs_ip4_format(internet, address),
+		.protocol = protocol,
+		.source_port = VS_VERDICT_SOURCE_PORT,
+		.destination_port = vs_protocol_has_ports(protocol) ? port : 0,
+		.probes = 1,
+		.seed = 1,
+	};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(VsTrace) trace = vs_evaluate_check(engine, &request, &error);
+
+	ck_assert_msg(trace != NULL, "check %s -> %s: %s", from->vm->name, request.destination,
+		      error != NULL ? error->message : "");
+	return vs_verdict_from_trace(trace, from, to);
+}
+
+static void
+assert_same_decision(const VsModel *model, const VsVerdict *expected, const VsVerdict *got,
+		     guint source, guint destination, const char *what)
+{
+	const VsVm *from = g_ptr_array_index(model->vms, source);
+	const VsVm *to = destination == VS_MATRIX_INTERNET
+				 ? NULL
+				 : g_ptr_array_index(model->vms, destination);
+	VsDecidedBy a, b;
+	gboolean decided = vs_verdict_decided_by(expected, from, to, &a);
+
+	ck_assert_msg(expected->reachable == got->reachable, "%s: %s -> %s: check says %s", what,
+		      from->name, to != NULL ? to->name : "Internet",
+		      expected->reachable ? "Reachable" : "Unreachable");
+	if (!decided)
+		return;
+	ck_assert(vs_verdict_decided_by(got, from, to, &b));
+	ck_assert_str_eq(a.type, b.type);
+	ck_assert_str_eq(a.name, b.name);
+	ck_assert_str_eq(a.resource, b.resource);
+	ck_assert_str_eq(a.file != NULL ? a.file : "", b.file != NULL ? b.file : "");
+	ck_assert_uint_eq(a.line, b.line);
+}
+
+/* Ports worth asking: well-known ones and the edges of every tcp port class. */
+static GArray *
+ports_to_ask(const VsModel *model, VsProtocol protocol)
+{
+	static const guint16 fixed[] = {0, 22, 25, 53, 80, 443, 1433, 3389, 8080, 65535};
+	const VsModel *models[] = {model};
+	g_autoptr(VsPortClasses) classes = vs_port_classes_new(protocol, models, 1);
+	GArray *ports = g_array_new(FALSE, FALSE, sizeof(guint16));
+
+	g_array_append_vals(ports, fixed, G_N_ELEMENTS(fixed));
+	for (guint c = 0; c < vs_port_classes_count(classes); c++) {
+		VsPortRange range = vs_port_classes_range(classes, c);
+
+		g_array_append_val(ports, range.lo);
+		g_array_append_val(ports, range.hi);
+	}
+	return ports;
+}
+
+static guint
+compare_matrix(const VsEngine *engine, VsProtocol protocol, guint16 port)
+{
+	const VsModel *model = engine->model;
+	g_autoptr(VsMatrix) matrix = vs_matrix_new(engine, protocol, port);
+	g_autofree char *what =
+		g_strdup_printf("%s %s/%u", model->name, vs_protocol_name(protocol), port);
+	guint pairs = 0;
+
+	for (guint s = 0; s < model->vms->len; s++) {
+		for (guint d = 0; d <= model->vms->len; d++) {
+			guint destination = d == model->vms->len ? VS_MATRIX_INTERNET : d;
+			g_autoptr(VsVerdict) expected = NULL;
+
+			if (destination == s)
+				continue;
+			expected = check_pair(engine, s, destination, matrix->internet, protocol,
+					      port);
+			assert_same_decision(model, expected,
+					     vs_matrix_verdict(matrix, s, destination), s,
+					     destination, what);
+			pairs++;
+		}
+	}
+	return pairs;
+}
+
+static guint
+matrix_equals_check(const char *path)
+{
+	g_autoptr(VsModel) model = load_path(path);
+	g_autoptr(VsEngine) engine = vs_engine_new(model);
+	g_autoptr(GArray) tcp = ports_to_ask(model, VS_PROTO_TCP);
+	g_autoptr(GArray) udp = ports_to_ask(model, VS_PROTO_UDP);
+	guint pairs = 0, questions = 0;
+
+	for (guint p = 0; p < tcp->len; p++, questions++)
+		pairs += compare_matrix(engine, VS_PROTO_TCP, g_array_index(tcp, guint16, p));
+	for (guint p = 0; p < udp->len; p++, questions++)
+		pairs += compare_matrix(engine, VS_PROTO_UDP, g_array_index(udp, guint16, p));
+	pairs += compare_matrix(engine, VS_PROTO_ICMP, 0);
+	questions++;
+	ck_assert_uint_gt(pairs, 0);
+	fprintf(stderr, "matrix = check: %s: %u questions, %u pairs compared\n", path, questions,
+		pairs);
+	return pairs;
+}
+
+START_TEST(test_matrix_equals_check_on_every_pair)
+{
+	g_autoptr(GPtrArray) models = example_models();
+	guint pairs = 0;
+
+	for (guint i = 0; i < models->len; i++)
+		pairs += matrix_equals_check(g_ptr_array_index(models, i));
+	fprintf(stderr, "matrix = check: %u models, %u pair verdicts compared\n", models->len,
+		pairs);
+}
+END_TEST
+
+static gboolean
+in_ranges(const GArray *ranges, guint port)
+{
+	for (guint i = 0; i < ranges->len; i++)
+		if (vs_port_range_contains(g_array_index(ranges, VsPortRange, i), port))
+			return TRUE;
+	return FALSE;
+}
+
+static void
+open_ports_equal_check(const char *path)
+{
+	g_autoptr(VsModel) model = load_path(path);
+	g_autoptr(VsEngine) engine = vs_engine_new(model);
+	g_autoptr(VsMatrix) matrix = vs_matrix_new_summary(engine);
+	g_autoptr(GArray) tcp = ports_to_ask(model, VS_PROTO_TCP);
+	g_autoptr(GArray) udp = ports_to_ask(model, VS_PROTO_UDP);
+	GRand *rand = g_rand_new_with_seed(5);
+
+	for (guint i = 0; i < 40; i++) {
+		guint16 port = (guint16)g_rand_int_range(rand, 0, 65536);
+
+		g_array_append_val(tcp, port);
+		g_array_append_val(udp, port);
+	}
+	g_rand_free(rand);
+	for (guint s = 0; s < model->vms->len; s++) {
+		for (guint d = 0; d <= model->vms->len; d++) {
+			guint destination = d == model->vms->len ? VS_MATRIX_INTERNET : d;
+			const VsOpenPorts *open;
+			g_autoptr(VsVerdict) icmp = NULL;
+
+			if (destination == s)
+				continue;
+			open = vs_matrix_open_ports(matrix, s, destination);
+			for (guint p = 0; p < tcp->len; p++) {
+				guint16 port = g_array_index(tcp, guint16, p);
+				g_autoptr(VsVerdict) v =
+					check_pair(engine, s, destination, matrix->internet,
+						   VS_PROTO_TCP, port);
+
+				ck_assert_msg(v->reachable == in_ranges(open->tcp, port),
+					      "%s: %u -> %u tcp/%u", model->name, s, destination,
+					      port);
+			}
+			for (guint p = 0; p < udp->len; p++) {
+				guint16 port = g_array_index(udp, guint16, p);
+				g_autoptr(VsVerdict) v =
+					check_pair(engine, s, destination, matrix->internet,
+						   VS_PROTO_UDP, port);
+
+				ck_assert_msg(v->reachable == in_ranges(open->udp, port),
+					      "%s: %u -> %u udp/%u", model->name, s, destination,
+					      port);
+			}
+			icmp = check_pair(engine, s, destination, matrix->internet, VS_PROTO_ICMP,
+					  0);
+			ck_assert(icmp->reachable == open->icmp);
+		}
+	}
+}
+
+START_TEST(test_open_ports_equal_check)
+{
+	g_autoptr(GPtrArray) models = example_models();
+
+	for (guint i = 0; i < models->len; i++)
+		open_ports_equal_check(g_ptr_array_index(models, i));
+}
+END_TEST
+
+START_TEST(test_matrix_shares_walks_among_classes)
+{
+	g_autoptr(VsModel) model = load_path("tests/data/diff/old.yaml");
+	g_autoptr(VsEngine) engine = vs_engine_new(model);
+	g_autoptr(VsMatrix) matrix = vs_matrix_new(engine, VS_PROTO_TCP, 1433);
+
+	/* web1 and web2 are alike: 3 classes, 3 x 4 pairs of classes (Internet included),
+	 * less (app, app) and (db, db), which hold no pair of distinct VMs */
+	ck_assert_uint_eq(vs_vm_partition_count(matrix->partition), 3);
+	ck_assert_uint_eq(matrix->walks, 3 * 4 - 2);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- diff against brute force */
+
+/* The key of one (source, destination, protocol, port) flow. */
+static char *
+flow_key(const char *source, const char *destination, VsProtocol protocol, guint port)
+{
+	return g_strdup_printf("%s>%s>%s>%u", source, destination, vs_protocol_name(protocol),
+			       port);
+}
+
+static const char *
+name_of(const VsModel *model, guint vm)
+{
+	return vm == VS_MATRIX_INTERNET ? "Internet"
+					: ((VsVm *)g_ptr_array_index(model->vms, vm))->name;
+}
+
+/*
+ * Every flow whose status differs, found by walking every port (every stride-th port
+ * and the last) in both models: the brute force.  The VMs of the two models are the
+ * same (by name, in the same order).
+ */
+static GHashTable *
+brute_force(const VsEngine *before, const VsEngine *after, VsIp4 internet, guint stride,
+	    guint *walks)
+{
+	GHashTable *differing = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	const VsModel *model = after->model;
+	const VsProtocol protocols[] = {VS_PROTO_TCP, VS_PROTO_UDP, VS_PROTO_ICMP};
+
+	for (guint s = 0; s < model->vms->len; s++) {
+		for (guint d = 0; d <= model->vms->len; d++) {
+			guint destination = d == model->vms->len ? VS_MATRIX_INTERNET : d;
+
+			if (destination == s)
+				continue;
+			for (gsize p = 0; p < G_N_ELEMENTS(protocols); p++) {
+				guint last = protocols[p] == VS_PROTO_ICMP ? 0 : 65535;
+
+				for (guint port = 0; port <= last;
+				     port = port < last && port + stride > last ? last
+										: port + stride) {
+					g_autoptr(VsVerdict) old =
+						check_pair(before, s, destination, internet,
+							   protocols[p], (guint16)port);
+					g_autoptr(VsVerdict) new =
+						check_pair(after, s, destination, internet,
+							   protocols[p], (guint16)port);
+
+					*walks += 2;
+					if (old->reachable != new->reachable)
+						g_hash_table_add(
+							differing,
+							flow_key(name_of(model, s),
+								 name_of(model, destination),
+								 protocols[p], port));
+				}
+			}
+		}
+	}
+	return differing;
+}
+
+static void
+diff_against_brute_force(const char *old_path, const char *new_path, guint stride,
+			 guint expected_lines)
+{
+	g_autoptr(VsModel) old_model = load_path(old_path);
+	g_autoptr(VsModel) new_model = load_path(new_path);
+	g_autoptr(VsEngine) old_engine = vs_engine_new(old_model);
+	g_autoptr(VsEngine) new_engine = vs_engine_new(new_model);
+	g_autoptr(VsDiff) diff = vs_diff_new(old_engine, new_engine);
+	g_autoptr(GArray) differences = vs_diff_differences(diff);
+	g_autoptr(GHashTable) reported =
+		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GHashTable) expected = NULL;
+	guint walks = 0, flows = 0;
+	GHashTableIter iter;
+	gpointer key;
+
+	for (guint i = 0; i < old_model->vms->len; i++)
+		ck_assert_str_eq(name_of(old_model, i), name_of(new_model, i));
+	expected = brute_force(old_engine, new_engine, diff->internet, stride, &walks);
+
+	ck_assert_uint_eq(differences->len, expected_lines);
+	for (guint i = 0; i < differences->len; i++) {
+		const VsDifference *d = &g_array_index(differences, VsDifference, i);
+		guint hi = vs_protocol_has_ports(d->protocol) ? d->ports.hi : 0;
+
+		ck_assert(d->before->reachable != d->after->reachable);
+		for (guint port = vs_protocol_has_ports(d->protocol) ? d->ports.lo : 0; port <= hi;
+		     port++, flows++) {
+			if (stride > 1)
+				break; /* a sampled brute force cannot vouch for every port */
+			char *flow =
+				flow_key(name_of(new_model, d->source),
+					 name_of(new_model, d->destination), d->protocol, port);
+
+			ck_assert_msg(g_hash_table_contains(expected, flow),
+				      "diff reports %s, the brute force does not", flow);
+			ck_assert_msg(g_hash_table_add(reported, flow), "%s reported twice", flow);
+		}
+	}
+	if (stride > 1)
+		ck_assert_uint_eq(g_hash_table_size(expected), 0); /* only used for no change */
+	g_hash_table_iter_init(&iter, expected);
+	while (g_hash_table_iter_next(&iter, &key, NULL))
+		ck_assert_msg(g_hash_table_contains(reported, key),
+			      "the brute force finds %s, diff does not", (const char *)key);
+	fprintf(stderr,
+		"diff = brute force (every %sport): %s -> %s: %u walks, %u differing flows in %u "
+		"lines "
+		"(diff walked %u)\n",
+		stride == 1 ? "" : "97th ", old_path, new_path, walks, flows, differences->len,
+		diff->walks);
+}
+
+START_TEST(test_diff_equals_brute_force)
+{
+	/* web1 and web2 -> db1: tcp 2000-65535, udp *, icmp: 3 lines each */
+	diff_against_brute_force("tests/data/diff/old.yaml", "tests/data/diff/new.yaml", 1, 6);
+}
+END_TEST
+
+START_TEST(test_diff_of_a_refactoring_is_empty)
+{
+	/* no difference: a sample of the ports is enough to catch a careless refactoring
+	 * (the exhaustive brute force runs on the one-rule change above) */
+	diff_against_brute_force("tests/data/diff/old.yaml", "tests/data/diff/refactor.yaml", 97,
+				 0);
+}
+END_TEST
+
+START_TEST(test_diff_names_the_deciding_rule)
+{
+	g_autoptr(VsModel) old_model = load_path("tests/data/diff/old.yaml");
+	g_autoptr(VsModel) new_model = load_path("tests/data/diff/new.yaml");
+	g_autoptr(VsEngine) old_engine = vs_engine_new(old_model);
+	g_autoptr(VsEngine) new_engine = vs_engine_new(new_model);
+	g_autoptr(VsDiff) diff = vs_diff_new(new_engine, old_engine); /* reversed: now denied */
+	g_autoptr(GArray) differences = vs_diff_differences(diff);
+	const VsDifference *first = &g_array_index(differences, VsDifference, 0);
+	VsDecidedBy decided;
+
+	ck_assert(vs_diff_changed(diff));
+	ck_assert_str_eq(name_of(old_model, first->source), "web1");
+	ck_assert_str_eq(name_of(old_model, first->destination), "db1");
+	ck_assert_int_eq(first->protocol, VS_PROTO_TCP);
+	ck_assert_uint_eq(first->ports.lo, 2000);
+	ck_assert_uint_eq(first->ports.hi, 65535);
+	ck_assert(first->before->reachable);
+	ck_assert(vs_verdict_decided_by(first->after, NULL, NULL, &decided));
+	ck_assert_str_eq(decided.type, "NetworkSecurityRule");
+	ck_assert_str_eq(decided.name, "UserRule_deny-web-in");
+	ck_assert_str_eq(decided.resource, "nsg-db");
+	ck_assert_uint_eq(decided.line, 54);
+}
+END_TEST
+
+START_TEST(test_diff_reports_vms_added_and_removed)
+{
+	g_autofree char *text = pair_model("");
+	g_autofree char *fewer = NULL;
+	g_autoptr(VsModel) a = load_text(text);
+	g_autoptr(VsModel) b = NULL;
+	g_autoptr(VsEngine) ea = NULL, eb = NULL;
+	g_autoptr(VsDiff) diff = NULL;
+	char *cut = strstr(text, "  - {name: y1");
+
+	ck_assert_ptr_nonnull(cut);
+	fewer = g_strndup(text, (gsize)(cut - text));
+	b = load_text(fewer);
+	ea = vs_engine_new(a);
+	eb = vs_engine_new(b);
+	diff = vs_diff_new(ea, eb);
+	ck_assert_uint_eq(diff->removed->len, 1);
+	ck_assert_str_eq(g_ptr_array_index(diff->removed, 0), "y1");
+	ck_assert(vs_diff_changed(diff));
+}
+END_TEST
+
+Suite *
+classes_suite(void)
+{
+	Suite *suite = suite_create("classes");
+	TCase *basics = tcase_create("basics");
+	TCase *matrix = tcase_create("matrix");
+	TCase *diff = tcase_create("diff");
+
+	tcase_add_test(basics, test_port_classes_cut_at_every_boundary);
+	tcase_add_test(basics, test_atoms_split_at_prefix_boundaries);
+	tcase_add_loop_test(basics, test_class_key_sees_own_address, 0, G_N_ELEMENTS(key_cases));
+	tcase_add_test(basics, test_partition_groups_equal_keys);
+	tcase_add_test(basics, test_internet_address_avoids_named_prefixes);
+	suite_add_tcase(suite, basics);
+
+	tcase_set_timeout(matrix, 120);
+	tcase_add_test(matrix, test_matrix_equals_check_on_every_pair);
+	tcase_add_test(matrix, test_open_ports_equal_check);
+	tcase_add_test(matrix, test_matrix_shares_walks_among_classes);
+	suite_add_tcase(suite, matrix);
+
+	tcase_set_timeout(diff, 300);
+	tcase_add_test(diff, test_diff_equals_brute_force);
+	tcase_add_test(diff, test_diff_of_a_refactoring_is_empty);
+	tcase_add_test(diff, test_diff_names_the_deciding_rule);
+	tcase_add_test(diff, test_diff_reports_vms_added_and_removed);
+	suite_add_tcase(suite, diff);
+	return suite;
+}
