@@ -12,7 +12,7 @@
 
 #include <string.h>
 
-#include "load-private.h"
+#include "load-core.h"
 
 gboolean
 vs_load_ip_is_reserved(VsPrefix subnet, VsIp4 ip)
@@ -21,24 +21,73 @@ vs_load_ip_is_reserved(VsPrefix subnet, VsIp4 ip)
 	return ip - subnet.addr <= 3 || ip == vs_prefix_last(subnet);
 }
 
-static void
-check_nic_address(Loader *ld, const Ref *ref, VsNic *nic, VsSubnet *subnet)
+char *
+vs_load_nic_address_problem(const VsNic *nic, const VsSubnet *subnet, const char **code)
 {
 	char ip[16], prefix[19], first[16];
 
-	if (ref->aux == NULL)
-		return; /* no valid address: already reported */
+	if (vs_prefix_contains_ip(subnet->prefix, nic->private_ip) &&
+	    !vs_load_ip_is_reserved(subnet->prefix, nic->private_ip))
+		return NULL; /* the common case: format nothing */
 	vs_ip4_format(nic->private_ip, ip);
 	vs_prefix_format(subnet->prefix, prefix);
-	if (!vs_prefix_contains_ip(subnet->prefix, nic->private_ip))
-		vs_load_error_at(ld, ref->aux, "address-outside",
-				 "address %s is outside subnet '%s' (%s)", ip, subnet->path,
-				 prefix);
-	else if (vs_load_ip_is_reserved(subnet->prefix, nic->private_ip))
-		vs_load_error_at(ld, ref->aux, "address-reserved",
-				 "address %s is reserved by Azure in subnet %s (the first four "
-				 "and the last address); the first usable address is %s",
-				 ip, prefix, vs_ip4_format(subnet->prefix.addr + 4, first));
+	if (!vs_prefix_contains_ip(subnet->prefix, nic->private_ip)) {
+		*code = "address-outside";
+		return g_strdup_printf("address %s is outside subnet '%s' (%s)", ip, subnet->path,
+				       prefix);
+	}
+	*code = "address-reserved";
+	return g_strdup_printf("address %s is reserved by Azure in subnet %s (the first four and "
+			       "the last address); the first usable address is %s",
+			       ip, prefix, vs_ip4_format(subnet->prefix.addr + 4, first));
+}
+
+static void
+check_nic_address(Loader *ld, const Ref *ref, VsNic *nic, VsSubnet *subnet)
+{
+	const char *code = NULL;
+	g_autofree char *problem = NULL;
+
+	if (ref->aux == NULL)
+		return; /* no valid address: already reported */
+	problem = vs_load_nic_address_problem(nic, subnet, &code);
+	if (problem != NULL)
+		vs_load_error_at(ld, ref->aux, code, "%s", problem);
+}
+
+gboolean
+vs_load_resolve_early(Loader *ld, RefKind kind, const char *name, gpointer target)
+{
+	VsModel *model = vs_load_model(ld);
+	VsNsg *nsg;
+	VsRouteTable *table;
+	VsServiceTag *tag;
+
+	switch (kind) {
+	case REF_SUBNET_NSG:
+	case REF_NIC_NSG:
+		if ((nsg = vs_model_find_nsg(model, name)) == NULL)
+			return FALSE;
+		if (kind == REF_SUBNET_NSG)
+			((VsSubnet *)target)->nsg = nsg;
+		else
+			((VsNic *)target)->nsg = nsg;
+		return TRUE;
+	case REF_SUBNET_ROUTE_TABLE:
+		if ((table = vs_model_find_route_table(model, name)) == NULL)
+			return FALSE;
+		((VsSubnet *)target)->route_table = table;
+		return TRUE;
+	case REF_RULE_TAG:
+		if ((tag = vs_model_find_service_tag(model, name)) == NULL)
+			return FALSE;
+		((VsAddressMatch *)target)->user_tag = tag;
+		return TRUE;
+	default:
+		/* lists (ASGs) keep file order only if all resolve at the end; peerings and
+		 * subnets have checks of their own */
+		return FALSE;
+	}
 }
 
 static void
