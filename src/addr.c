@@ -205,6 +205,22 @@ vs_port_range_to_string(VsPortRange range)
 	return g_strdup_printf("%u-%u", range.lo, range.hi);
 }
 
+char *
+vs_port_ranges_to_string(const GArray *ranges, const char *separator)
+{
+	GString *text = g_string_new(NULL);
+
+	for (guint i = 0; i < ranges->len; i++) {
+		g_autofree char *one =
+			vs_port_range_to_string(g_array_index(ranges, VsPortRange, i));
+
+		if (i > 0)
+			g_string_append(text, separator);
+		g_string_append(text, one);
+	}
+	return g_string_free(text, FALSE);
+}
+
 static const struct {
 	const char *name;
 	VsProtocol proto;

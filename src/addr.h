@@ -104,6 +104,9 @@ gboolean vs_port_range_parse(const char *text, VsPortRange *out, GError **error)
 /* "*" for 0-65535, "443" for a single port, "lo-hi" otherwise. */
 char *vs_port_range_to_string(VsPortRange r);
 
+/* The ranges of a list, each as vs_port_range_to_string, joined by separator (owned). */
+char *vs_port_ranges_to_string(const GArray *ranges, const char *separator);
+
 static inline gboolean
 vs_port_range_contains(VsPortRange r, guint port)
 {

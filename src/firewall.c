@@ -35,21 +35,6 @@ address_listed(const GArray *prefixes, VsIp4 address)
 	return FALSE;
 }
 
-/* "22,8000-8080" (owned) */
-static char *
-ports_text(const GArray *ports)
-{
-	GString *text = g_string_new(NULL);
-
-	for (guint i = 0; i < ports->len; i++) {
-		g_autofree char *range =
-			vs_port_range_to_string(g_array_index(ports, VsPortRange, i));
-
-		g_string_append_printf(text, "%s%s", i > 0 ? "," : "", range);
-	}
-	return g_string_free(text, FALSE);
-}
-
 static void
 set_why(char **why, char *text)
 {
@@ -81,7 +66,7 @@ vs_firewall_rule_matches(const VsFwRule *rule, VsFwDirection direction, const Vs
 	}
 	local_port = direction == VS_FW_OUTBOUND ? packet->source_port : packet->destination_port;
 	if (!ports_match(rule->local_ports, packet, local_port)) {
-		g_autofree char *listed = ports_text(rule->local_ports);
+		g_autofree char *listed = vs_port_ranges_to_string(rule->local_ports, ",");
 
 		if (!vs_protocol_has_ports(packet->protocol))
 			set_why(why, g_strdup_printf("%s has no ports and localPorts is %s",

@@ -41,21 +41,6 @@ add_issue(VsHop *hop, VsIssueOrigin origin, VsIssueSeverity severity, VsIssueTyp
 	return issue;
 }
 
-/* "Tcp 10.1.1.4:50000 -> 10.2.1.4:1433" (owned) */
-static char *
-packet_text(const VsPacket *packet)
-{
-	char source[16], destination[16];
-
-	vs_ip4_format(packet->source, source);
-	vs_ip4_format(packet->destination, destination);
-	if (!vs_protocol_has_ports(packet->protocol))
-		return g_strdup_printf("%s %s -> %s", vs_protocol_name(packet->protocol), source,
-				       destination);
-	return g_strdup_printf("%s %s:%u -> %s:%u", vs_protocol_name(packet->protocol), source,
-			       packet->source_port, destination, packet->destination_port);
-}
-
 /* A figure for a sentence, "%g"-style but locale-independent: 3.5, 14 (owned). */
 static char *
 number_text(double value)
@@ -63,21 +48,6 @@ number_text(double value)
 	char buffer[G_ASCII_DTOSTR_BUF_SIZE];
 
 	return g_strdup(g_ascii_formatd(buffer, sizeof(buffer), "%g", value));
-}
-
-/* "1433, 22" (owned) */
-static char *
-ports_text(const GArray *ports)
-{
-	GString *text = g_string_new(NULL);
-
-	for (guint i = 0; i < ports->len; i++) {
-		g_autofree char *range =
-			vs_port_range_to_string(g_array_index(ports, VsPortRange, i));
-
-		g_string_append_printf(text, "%s%s", i > 0 ? ", " : "", range);
-	}
-	return g_string_free(text, FALSE);
 }
 
 static gboolean
@@ -213,7 +183,7 @@ vs_hosts_check_firewall(VsHop *hop, const VsVm *vm, VsFwDirection direction, VsI
 		explain_firewall(hop, vm, direction, packet);
 	if (vs_firewall_evaluate(vm, direction, packet, &rule) == VS_ACCESS_ALLOW)
 		return TRUE;
-	tuple = packet_text(packet);
+	tuple = vs_packet_to_string(packet);
 	if (rule != NULL)
 		issue = add_issue(hop, origin, VS_ISSUE_SEVERITY_ERROR, VS_ISSUE_GUEST_FIREWALL,
 				  g_strdup_printf("The guest firewall of %s drops %s %s: its %s "
@@ -261,7 +231,7 @@ vs_hosts_check_listener(VsHop *hop, const VsVm *vm, const VsPacket *packet, gboo
 			     vm->name, packet->destination_port);
 		return TRUE;
 	}
-	listed = ports_text(vm->listening_ports);
+	listed = vs_port_ranges_to_string(vm->listening_ports, ", ");
 	if (port_listed(vm->listening_ports, packet->destination_port)) {
 		explain_line(explain, hop, "%s listens on %s: port %u accepts the connection.",
 			     vm->name, listed, packet->destination_port);
@@ -337,7 +307,7 @@ vs_hosts_check_internet(VsHop *hop, const VsModel *model, const VsPacket *packet
 			     ip, endpoint->name, packet->destination_port);
 		return TRUE;
 	}
-	listed = ports_text(endpoint->listening_ports);
+	listed = vs_port_ranges_to_string(endpoint->listening_ports, ", ");
 	if (port_listed(endpoint->listening_ports, packet->destination_port)) {
 		explain_line(explain, hop,
 			     "%s is %s (internet.endpoints), which listens on %s: port %u "

@@ -516,26 +516,16 @@ vs_nsg_index_first_match(const VsNsgIndex *index, const VsNsg *nsg, VsDirection 
 	return compiled_first_match(index, c, subnet, packet);
 }
 
+static const VsRule *
+compiled_or_scan_first_match(gconstpointer index, const VsNsg *nsg, VsDirection direction,
+			     const VsSubnet *subnet, const VsPacket *packet)
+{
+	return vs_nsg_index_first_match(index, nsg, direction, subnet, packet);
+}
+
 VsNsgVerdict
 vs_nsg_index_evaluate_nic(const VsNsgIndex *index, const VsNic *nic, VsDirection direction,
 			  const VsPacket *packet)
 {
-	VsNsgVerdict verdict = {VS_ACCESS_ALLOW, NULL};
-	const VsNsg *levels[2];
-	guint n = vs_nsg_levels(nic, direction, levels);
-
-	/* the same combination as vs_nsg_evaluate_nic (nsg.c): a deny ends evaluation */
-	for (guint i = 0; i < n; i++) {
-		const VsRule *rule =
-			vs_nsg_index_first_match(index, levels[i], direction, nic->subnet, packet);
-
-		if (rule == NULL)
-			continue;
-		verdict.rule = rule;
-		if (rule->access == VS_ACCESS_DENY) {
-			verdict.access = VS_ACCESS_DENY;
-			break;
-		}
-	}
-	return verdict;
+	return vs_nsg_combine(nic, direction, packet, compiled_or_scan_first_match, index);
 }

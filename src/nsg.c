@@ -452,16 +452,15 @@ vs_nsg_levels(const VsNic *nic, VsDirection direction, const VsNsg *levels[2])
 }
 
 VsNsgVerdict
-vs_nsg_evaluate_nic(const VsTagIndex *index, const VsNic *nic, VsDirection direction,
-		    const VsPacket *packet)
+vs_nsg_combine(const VsNic *nic, VsDirection direction, const VsPacket *packet,
+	       VsFirstMatchFunc first_match, gconstpointer index)
 {
 	VsNsgVerdict verdict = {VS_ACCESS_ALLOW, NULL};
 	const VsNsg *levels[2];
 	guint n = vs_nsg_levels(nic, direction, levels);
 
 	for (guint i = 0; i < n; i++) {
-		const VsRule *rule =
-			vs_nsg_first_match(index, levels[i], direction, nic->subnet, packet);
+		const VsRule *rule = first_match(index, levels[i], direction, nic->subnet, packet);
 
 		if (rule == NULL)
 			continue; /* an unfinished NSG decides nothing */
@@ -474,7 +473,35 @@ vs_nsg_evaluate_nic(const VsTagIndex *index, const VsNic *nic, VsDirection direc
 	return verdict;
 }
 
+static const VsRule *
+scan_first_match(gconstpointer index, const VsNsg *nsg, VsDirection direction,
+		 const VsSubnet *subnet, const VsPacket *packet)
+{
+	return vs_nsg_first_match(index, nsg, direction, subnet, packet);
+}
+
+VsNsgVerdict
+vs_nsg_evaluate_nic(const VsTagIndex *index, const VsNic *nic, VsDirection direction,
+		    const VsPacket *packet)
+{
+	return vs_nsg_combine(nic, direction, packet, scan_first_match, index);
+}
+
 /* ---------------------------------------------------------------- names and sentences */
+
+char *
+vs_packet_to_string(const VsPacket *packet)
+{
+	char source[16], destination[16];
+
+	vs_ip4_format(packet->source, source);
+	vs_ip4_format(packet->destination, destination);
+	if (!vs_protocol_has_ports(packet->protocol))
+		return g_strdup_printf("%s %s -> %s", vs_protocol_name(packet->protocol), source,
+				       destination);
+	return g_strdup_printf("%s %s:%u -> %s:%u", vs_protocol_name(packet->protocol), source,
+			       packet->source_port, destination, packet->destination_port);
+}
 
 char *
 vs_rule_display_name(const VsRule *rule)
@@ -487,22 +514,6 @@ vs_rule_flow_name(const VsRule *rule)
 {
 	return g_strdup_printf("%s/%s", rule->is_default ? "defaultSecurityRules" : "securityRules",
 			       rule->name);
-}
-
-static char *
-ports_text(const GArray *ranges)
-{
-	GString *text = g_string_new(NULL);
-
-	for (guint i = 0; i < ranges->len; i++) {
-		g_autofree char *one =
-			vs_port_range_to_string(g_array_index(ranges, VsPortRange, i));
-
-		if (i > 0)
-			g_string_append(text, ",");
-		g_string_append(text, one);
-	}
-	return g_string_free(text, FALSE);
 }
 
 char *
@@ -526,8 +537,8 @@ vs_rule_match_describe(const VsRule *rule, const VsPacket *packet, VsRuleMatch m
 	case VS_RULE_MISS_SOURCE_PORT:
 	case VS_RULE_MISS_DESTINATION_PORT: {
 		gboolean source = match == VS_RULE_MISS_SOURCE_PORT;
-		g_autofree char *ranges =
-			ports_text(source ? rule->source_ports : rule->destination_ports);
+		g_autofree char *ranges = vs_port_ranges_to_string(
+			source ? rule->source_ports : rule->destination_ports, ",");
 
 		if (!vs_protocol_has_ports(packet->protocol))
 			return g_strdup_printf(

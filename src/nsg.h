@@ -28,6 +28,9 @@ typedef struct {
 	guint16 destination_port;
 } VsPacket;
 
+/* "Tcp 10.1.1.4:50000 -> 10.2.1.4:1433", or without ports for ICMP/ESP/AH (owned). */
+char *vs_packet_to_string(const VsPacket *packet);
+
 /*
  * Compiled address sets of the service tags as seen from each subnet, built
  * once per model.  Owns its arrays; borrows the model.
@@ -79,6 +82,16 @@ typedef struct {
  * Fills levels (borrowed pointers) and returns how many (0..2).
  */
 guint vs_nsg_levels(const VsNic *nic, VsDirection direction, const VsNsg *levels[2]);
+
+/* How one NSG finds its first matching rule: nsg.c's scan or nsg-index.c's compiled lookup. */
+typedef const VsRule *(*VsFirstMatchFunc)(gconstpointer index, const VsNsg *nsg,
+					  VsDirection direction, const VsSubnet *subnet,
+					  const VsPacket *packet);
+
+/* Azure's combination of the NSG levels of nic (vs_nsg_levels), each asked through
+ * first_match: the one place the order and the deny-ends-evaluation rule live. */
+VsNsgVerdict vs_nsg_combine(const VsNic *nic, VsDirection direction, const VsPacket *packet,
+			    VsFirstMatchFunc first_match, gconstpointer index);
 
 VsNsgVerdict vs_nsg_evaluate_nic(const VsTagIndex *index, const VsNic *nic, VsDirection direction,
 				 const VsPacket *packet);

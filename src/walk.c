@@ -384,21 +384,6 @@ visited(const VsWalk *walk, const VsNic *nic)
 	return FALSE;
 }
 
-/* "Tcp 10.1.1.4:50000 -> 10.2.1.4:1433" (owned) */
-static char *
-packet_text(const VsPacket *packet)
-{
-	char source[16], destination[16];
-
-	vs_ip4_format(packet->source, source);
-	vs_ip4_format(packet->destination, destination);
-	if (!vs_protocol_has_ports(packet->protocol))
-		return g_strdup_printf("%s %s -> %s", vs_protocol_name(packet->protocol), source,
-				       destination);
-	return g_strdup_printf("%s %s:%u -> %s:%u", vs_protocol_name(packet->protocol), source,
-			       packet->source_port, destination, packet->destination_port);
-}
-
 static VsHop *
 add_nic_hop(VsWalk *walk, VsHopType type, const VsNic *nic)
 {
@@ -542,7 +527,7 @@ check_nsgs(VsWalk *walk, VsHop *hop, const VsNic *nic, VsDirection direction,
 		}
 	}
 	name = vs_rule_display_name(verdict.rule);
-	tuple = packet_text(packet);
+	tuple = vs_packet_to_string(packet);
 	issue->detail = g_strdup_printf("NSG %s on %s denies %s %s with %s rule %s (priority %u).",
 					verdict.rule->nsg->name, where ? where : nic->name,
 					direction == VS_DIRECTION_INBOUND ? "inbound" : "outbound",
@@ -1253,7 +1238,7 @@ check_return_path(VsWalk *walk)
 		.destination_port = walk->packet.source_port,
 	};
 	if (walk->trace != NULL)
-		tuple = packet_text(&reply.packet);
+		tuple = vs_packet_to_string(&reply.packet);
 	explain(walk, destination_hop,
 		"Return path: the reply %s is routed back from here.  NSGs and guest "
 		"firewalls are stateful and let it through, but every subnet it leaves "
