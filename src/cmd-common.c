@@ -247,3 +247,34 @@ vs_cmd_write(const GString *text)
 {
 	fputs(text->str, stdout);
 }
+
+gboolean
+vs_cmd_vm_command(const char *command, const char *summary, int *argc, char ***argv,
+		  VsModel **model, const VsNic **nic, VsFormat *format)
+{
+	static const char *const formats[] = {"text", "json", NULL};
+	g_autofree char *vm = NULL, *format_name = NULL;
+	const GOptionEntry entries[] = {
+		{"vm", 0, 0, G_OPTION_ARG_STRING, &vm,
+		 "The VM, and optionally which of its NICs (default: the first)", "VM[/NIC]"},
+		{"format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
+		 "Output format: text (default) or json", "FORMAT"},
+		G_OPTION_ENTRY_NULL,
+	};
+	g_autoptr(VsModel) loaded = NULL;
+	const char *path;
+
+	if (!vs_cmd_parse_options(command, "MODEL", summary, entries, argc, argv) ||
+	    !vs_cmd_parse_format(command, format_name, formats, format) ||
+	    !vs_cmd_require(command, "--vm", vm, "VM[/NIC]") ||
+	    (path = vs_cmd_model_argument(command, *argc, *argv)) == NULL)
+		return FALSE;
+	loaded = vs_cmd_load_model(path, NULL);
+	if (loaded == NULL)
+		return FALSE;
+	*nic = vs_cmd_resolve_nic(command, "--vm", loaded, vm);
+	if (*nic == NULL)
+		return FALSE;
+	*model = g_steal_pointer(&loaded);
+	return TRUE;
+}

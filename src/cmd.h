@@ -81,6 +81,14 @@ int vs_cmd_usage_error(const char *command, const char *format, ...) G_GNUC_PRIN
 /* Prints every diagnostic, one per line, to out (stderr for errors). */
 void vs_cmd_print_diags(FILE *out, const VsDiagList *diags);
 
+/*
+ * The whole front of a command of the form `vnetsim COMMAND MODEL --vm VM[/NIC]
+ * [--format text|json]` (rules, routes): parses the options, loads the model and
+ * resolves the NIC.  On any problem prints it and returns FALSE (exit VS_EXIT_USAGE).
+ */
+gboolean vs_cmd_vm_command(const char *command, const char *summary, int *argc, char ***argv,
+			   VsModel **model, const VsNic **nic, VsFormat *format);
+
 /* Prints the sorted errors of a failed load, then a one-line total, to stderr. */
 void vs_cmd_report_load_failure(const char *path, VsDiagList *diags, const GError *error);
 
