@@ -468,23 +468,86 @@ user_rules(const VsNsg *nsg, VsDirection direction)
 	return rules;
 }
 
-/* TRUE when rules[index] is shadowed in context subnet; marks the shadowing rules in used. */
-static gboolean
-shadowed_in(const VsTagIndex *tags, const GPtrArray *rules, guint index, const VsSubnet *subnet,
-	    gboolean *used)
+/* The boxes of every rule of rules in context subnet: a GPtrArray of GArray of Box, by rule. */
+static GPtrArray *
+boxes_by_rule(const VsTagIndex *tags, const GPtrArray *rules, const VsSubnet *subnet)
 {
-	g_autoptr(GArray) cover = g_array_new(FALSE, FALSE, sizeof(Box));
-	g_autoptr(GArray) own = g_array_new(FALSE, FALSE, sizeof(Box));
-	guint budget = COVER_BUDGET;
+	GPtrArray *boxes = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
 
-	for (guint i = 0; i < index; i++)
-		rule_boxes(cover, tags, g_ptr_array_index(rules, i), subnet, i);
-	rule_boxes(own, tags, g_ptr_array_index(rules, index), subnet, index);
+	for (guint i = 0; i < rules->len; i++) {
+		GArray *own = g_array_new(FALSE, FALSE, sizeof(Box));
+
+		rule_boxes(own, tags, g_ptr_array_index(rules, i), subnet, i);
+		g_ptr_array_add(boxes, own);
+	}
+	return boxes;
+}
+
+static gboolean
+same_boxes(const GPtrArray *a, const GPtrArray *b)
+{
+	for (guint i = 0; i < a->len; i++) {
+		const GArray *x = g_ptr_array_index(a, i), *y = g_ptr_array_index(b, i);
+
+		if (x->len != y->len)
+			return FALSE;
+		for (guint k = 0; k < x->len; k++) {
+			const Box *p = &g_array_index(x, Box, k), *q = &g_array_index(y, Box, k);
+
+			/* field by field: the struct's padding is not ours to compare */
+			if (memcmp(p->lo, q->lo, sizeof(p->lo)) != 0 ||
+			    memcmp(p->hi, q->hi, sizeof(p->hi)) != 0 || p->owner != q->owner)
+				return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/*
+ * TRUE when rule index is shadowed by the rules before it, given every rule's
+ * boxes in one context; marks the shadowing rules in used.  Only the earlier
+ * boxes that meet a box of the rule can cover any part of it, so coverage is
+ * asked of those alone (in rule order, as covered() expects): the same answer
+ * as asking of all, without scanning every earlier rule at every step.
+ */
+static gboolean
+shadowed_in(const GPtrArray *boxes, guint index, gboolean *used)
+{
+	const GArray *own = g_ptr_array_index(boxes, index);
+	g_autoptr(GArray) near = g_array_new(FALSE, FALSE, sizeof(Box));
+	g_autoptr(GArray) cover = g_array_new(FALSE, FALSE, sizeof(Box));
+	guint budget = COVER_BUDGET;
+	Box hull;
+
 	if (own->len == 0)
 		return FALSE; /* matches nothing at all: not a question of shadowing */
-	for (guint b = 0; b < own->len; b++)
-		if (!covered(g_array_index(own, Box, b), cover, 0, used, &budget))
+	/* first the earlier boxes that meet the hull of the rule's boxes, in one pass */
+	hull = g_array_index(own, Box, 0);
+	for (guint b = 1; b < own->len; b++) {
+		const Box *box = &g_array_index(own, Box, b);
+
+		for (int d = 0; d < DIMS; d++) {
+			hull.lo[d] = MIN(hull.lo[d], box->lo[d]);
+			hull.hi[d] = MAX(hull.hi[d], box->hi[d]);
+		}
+	}
+	for (guint i = 0; i < index; i++) {
+		const GArray *earlier = g_ptr_array_index(boxes, i);
+
+		for (guint e = 0; e < earlier->len; e++)
+			if (boxes_meet(&hull, &g_array_index(earlier, Box, e)))
+				g_array_append_val(near, g_array_index(earlier, Box, e));
+	}
+	for (guint b = 0; b < own->len; b++) {
+		const Box *box = &g_array_index(own, Box, b);
+
+		g_array_set_size(cover, 0);
+		for (guint e = 0; e < near->len; e++)
+			if (boxes_meet(box, &g_array_index(near, Box, e)))
+				g_array_append_val(cover, g_array_index(near, Box, e));
+		if (!covered(*box, cover, 0, used, &budget))
 			return FALSE;
+	}
 	return TRUE;
 }
 
@@ -495,9 +558,26 @@ lint_rules_of(const VsModel *model, const VsTagIndex *tags, const VsNsg *nsg, Vs
 	g_autoptr(GPtrArray) rules = user_rules(nsg, direction);
 	g_autoptr(GPtrArray) contexts = nsg_contexts(model, nsg);
 	g_autoptr(GPtrArray) contents = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) boxes =
+		g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
 
 	for (guint i = 0; i < rules->len; i++)
 		g_ptr_array_add(contents, rule_content(g_ptr_array_index(rules, i)));
+	/* each rule's boxes once per context, not once per later rule; contexts in
+	 * which every rule has the same boxes (the subnets differ only where no rule
+	 * looks: the VirtualNetwork tag is the one thing a context changes) ask the
+	 * same question, so only the first of them is kept */
+	for (guint c = 0; c < contexts->len && rules->len > 1; c++) {
+		GPtrArray *candidate = boxes_by_rule(tags, rules, g_ptr_array_index(contexts, c));
+		gboolean seen = FALSE;
+
+		for (guint k = 0; k < boxes->len && !seen; k++)
+			seen = same_boxes(g_ptr_array_index(boxes, k), candidate);
+		if (seen)
+			g_ptr_array_unref(candidate);
+		else
+			g_ptr_array_add(boxes, candidate);
+	}
 	for (guint i = 0; i < rules->len; i++) {
 		const VsRule *rule = g_ptr_array_index(rules, i);
 		g_autofree char *path = rule_path(rule);
@@ -523,9 +603,8 @@ lint_rules_of(const VsModel *model, const VsTagIndex *tags, const VsNsg *nsg, Vs
 		}
 		if (duplicate || i == 0)
 			continue;
-		for (guint c = 0; c < contexts->len && shadowed; c++)
-			shadowed =
-				shadowed_in(tags, rules, i, g_ptr_array_index(contexts, c), used);
+		for (guint c = 0; c < boxes->len && shadowed; c++)
+			shadowed = shadowed_in(g_ptr_array_index(boxes, c), i, used);
 		if (!shadowed)
 			continue;
 		names = g_string_new(NULL);
