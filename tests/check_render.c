@@ -16,33 +16,10 @@
 #include "model-builder.h"
 #include "render.h"
 #include "suites.h"
+#include "test-util.h"
 #include "trace.h"
 
 #define SUB "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/lab/providers"
-
-/*
- * Compares whole outputs; on a difference reports the first line that differs
- * (Check cannot carry a message as long as a whole document).
- */
-#define assert_text_eq(actual, expected) assert_text_eq_at(__LINE__, actual, expected)
-
-static void
-assert_text_eq_at(int line, const char *actual, const char *expected)
-{
-	g_auto(GStrv) got = g_strsplit(actual, "\n", -1);
-	g_auto(GStrv) want = g_strsplit(expected, "\n", -1);
-
-	if (strcmp(actual, expected) == 0)
-		return;
-	for (guint i = 0;; i++) {
-		if (got[i] != NULL && want[i] != NULL && strcmp(got[i], want[i]) == 0)
-			continue;
-		ck_abort_msg("line %d: output line %u differs:\n  expected: %.300s\n  actual:   "
-			     "%.300s",
-			     line, i + 1, want[i] != NULL ? want[i] : "(end)",
-			     got[i] != NULL ? got[i] : "(end)");
-	}
-}
 
 /* hub (fw1) peered with spoke1 (web1) and spoke2 (db1); nsg-db denies SQL into db. */
 typedef struct {

@@ -12,6 +12,7 @@
 #include "render-test.h"
 #include "scenario.h"
 #include "suites.h"
+#include "test-util.h"
 #include "walk.h"
 
 /* Every diagnostic of a list, one per line, as vnetsim prints them. */
@@ -26,27 +27,6 @@ diags_text(const VsDiagList *diags)
 		g_string_append_printf(text, "%s\n", line);
 	}
 	return g_string_free(g_steal_pointer(&text), FALSE);
-}
-
-/* Compares whole outputs, and shows the first line that differs. */
-#define assert_text_eq(actual, expected) assert_text_eq_at(__LINE__, actual, expected)
-
-static void
-assert_text_eq_at(int line, const char *actual, const char *expected)
-{
-	g_auto(GStrv) got = g_strsplit(actual, "\n", -1);
-	g_auto(GStrv) want = g_strsplit(expected, "\n", -1);
-
-	if (strcmp(actual, expected) == 0)
-		return;
-	for (guint i = 0;; i++) {
-		if (got[i] != NULL && want[i] != NULL && strcmp(got[i], want[i]) == 0)
-			continue;
-		ck_abort_msg("line %d: output line %u differs:\n  expected: %.300s\n  actual:   "
-			     "%.300s",
-			     line, i + 1, want[i] != NULL ? want[i] : "(end)",
-			     got[i] != NULL ? got[i] : "(end)");
-	}
 }
 
 #define HEAD "model: m.yaml\nchecks:\n"
