@@ -362,7 +362,7 @@ measure(const char *size, const char *dir, Figures *figures)
 		start = cpu_now();
 		matrix = vs_matrix_new(engine, VS_PROTO_TCP, 443);
 		figures->matrix_s = cpu_now() - start;
-		figures->matrix_classes = matrix->partition->members->len;
+		figures->matrix_classes = vs_blocks_count(matrix->blocks);
 		figures->matrix_walks = matrix->walks;
 		/* the naive way: one naive check per ordered pair (extrapolated from its rate) */
 		figures->matrix_naive_s = pairs / figures->naive_per_s;

@@ -316,18 +316,14 @@ add_model_port_cuts(GArray *cuts, VsProtocol protocol, const VsModel *model)
 }
 
 VsPortClasses *
-vs_port_classes_new(VsProtocol protocol, const VsModel *const *models, guint n)
+vs_port_classes_from_cuts(VsProtocol protocol, GArray *cuts)
 {
 	VsPortClasses *classes = g_new0(VsPortClasses, 1);
-	GArray *cuts = g_array_new(FALSE, FALSE, sizeof(guint32));
 	guint32 zero = 0;
 	guint kept = 0;
 
-	g_return_val_if_fail(vs_protocol_has_ports(protocol), classes);
 	classes->protocol = protocol;
 	g_array_append_val(cuts, zero);
-	for (guint m = 0; m < n; m++)
-		add_model_port_cuts(cuts, protocol, models[m]);
 	g_array_sort(cuts, compare_u32);
 	for (guint i = 0; i < cuts->len; i++)
 		if (kept == 0 ||
@@ -336,6 +332,18 @@ vs_port_classes_new(VsProtocol protocol, const VsModel *const *models, guint n)
 	g_array_set_size(cuts, kept);
 	classes->cuts = cuts;
 	return classes;
+}
+
+VsPortClasses *
+vs_port_classes_new(VsProtocol protocol, const VsModel *const *models, guint n)
+{
+	GArray *cuts = g_array_new(FALSE, FALSE, sizeof(guint32));
+
+	g_return_val_if_fail(vs_protocol_has_ports(protocol),
+			     vs_port_classes_from_cuts(protocol, cuts));
+	for (guint m = 0; m < n; m++)
+		add_model_port_cuts(cuts, protocol, models[m]);
+	return vs_port_classes_from_cuts(protocol, cuts);
 }
 
 void

@@ -46,6 +46,8 @@ typedef struct {
 
 /* For Tcp or Udp: every port boundary in models (n of them; diff passes two). */
 VsPortClasses *vs_port_classes_new(VsProtocol protocol, const VsModel *const *models, guint n);
+/* From port boundaries (guint32, any order, duplicates allowed; 0 is added); takes cuts. */
+VsPortClasses *vs_port_classes_from_cuts(VsProtocol protocol, GArray *cuts);
 void vs_port_classes_free(VsPortClasses *classes);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsPortClasses, vs_port_classes_free)
 

@@ -1,17 +1,44 @@
 /*
- * matrix.c - all-pairs reachability over equivalence classes.
+ * matrix.c - all-pairs reachability over classes decided per pair of blocks.
  *
- * The VMs are partitioned by vs_vm_class_key() (classes.c explains why that
- * is exact).  For each ordered pair of classes (i, j) one representative pair
- * of distinct VMs is walked: the first member of i to the first member of j,
- * or to the second member when i == j (a class of one has no pair with
- * itself).  Each class also walks to the internet address.  Without a port
- * the same is done for one port of every port class of Tcp and Udp, and for
- * Icmp, and the reachable port classes are merged into maximal ranges.
+ * The VMs are grouped into blocks by subnet (blocks.c, whose essay says why
+ * the classes are exact).  For each ordered pair of blocks, and each block
+ * with the internet, the two ends are classed, and one representative pair
+ * of distinct VMs is walked per pair of classes (verdict-only walks).
+ * Without a port the same is done for one port of every port class of Tcp
+ * and Udp of that pair of blocks, and for Icmp, and the reachable port classes
+ * are merged into maximal ranges.
+ *
+ * What is kept is small: per pair of blocks, a class number per member of
+ * each end and a cell per pair of classes; a cell is the index of a verdict,
+ * and verdicts that say the same (same status, same decision, same party) are
+ * stored once.  At 10,000 VMs that is a few megabytes where a verdict per pair
+ * of VMs would be gigabytes.
  */
 #include "config.h"
 
 #include "matrix.h"
+
+#include <string.h>
+
+struct VsMatrixPair {
+	GArray *source_class;      /* guint16 per member of the source block */
+	GArray *destination_class; /* guint16 per member of the destination block */
+	guint destination_classes;
+	guint32 *cells; /* per pair of classes: the verdict (or open ports) index, or
+			   G_MAXUINT32 for a pair of classes that holds no pair of VMs */
+};
+
+static void
+matrix_pair_free(VsMatrixPair *pair)
+{
+	if (pair == NULL)
+		return;
+	g_array_unref(pair->source_class);
+	g_array_unref(pair->destination_class);
+	g_free(pair->cells);
+	g_free(pair);
+}
 
 void
 vs_open_ports_free(VsOpenPorts *open)
@@ -23,21 +50,88 @@ vs_open_ports_free(VsOpenPorts *open)
 	g_free(open);
 }
 
-static VsMatrix *
-matrix_start(const VsEngine *engine)
-{
-	const VsModel *model = engine->model;
-	VsMatrix *matrix = g_new0(VsMatrix, 1);
-	g_autoptr(VsAddrAtoms) atoms = vs_addr_atoms_new(engine);
-	g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
+/* What a verdict-only walk decided, as the bytes vs_verdict_from_walk reads. */
+typedef struct {
+	gboolean reachable;
+	gboolean has_issue;
+	VsIssueSeverity severity;
+	VsIssueType type;
+	VsParty party;
+	gboolean first_hop;
+	VsHopType hop_type;
+	const VsRule *rule;
+	const VsEffectiveRoute *route;
+	const VsFwRule *firewall_rule;
+	const VsVnet *peering_from, *peering_to;
+	const VsNic *nic; /* NULL for a party */
+} VerdictKey;
 
-	matrix->model = model;
-	for (guint i = 0; i < model->vms->len; i++)
-		g_ptr_array_add(keys,
-				vs_vm_class_key(engine, atoms, g_ptr_array_index(model->vms, i)));
-	matrix->partition = vs_vm_partition_new(keys);
-	matrix->internet = vs_classes_internet_address(&model, 1);
-	return matrix;
+static guint
+verdict_key_hash(gconstpointer key)
+{
+	const guchar *bytes = key;
+	guint32 hash = 2166136261u;
+
+	for (gsize i = 0; i < sizeof(VerdictKey); i++)
+		hash = (hash ^ bytes[i]) * 16777619u;
+	return hash;
+}
+
+static gboolean
+verdict_key_equal(gconstpointer a, gconstpointer b)
+{
+	return memcmp(a, b, sizeof(VerdictKey)) == 0;
+}
+
+typedef struct {
+	const VsEngine *engine;
+	VsMatrix *matrix;
+	GHashTable *ids; /* VerdictKey* (owned) -> verdict index + 1 */
+} Builder;
+
+/* The index of the verdict of a walk from source to destination (NULL: the internet). */
+static guint32
+verdict_id(Builder *builder, const VsWalkVerdict *walked, const VsNic *source,
+	   const VsNic *destination)
+{
+	VerdictKey stack, *key = &stack;
+	const VsNic *nic = NULL;
+	gpointer found;
+	guint32 id;
+
+	memset(key, 0, sizeof(*key)); /* padding is part of the key */
+	key->reachable = walked->reachable;
+	if (!walked->reachable) {
+		key->has_issue = walked->has_issue;
+		key->severity = walked->issue_severity;
+		key->type = walked->issue_type;
+		key->rule = walked->rule;
+		key->route = walked->route;
+		key->firewall_rule = walked->firewall_rule;
+		key->peering_from = walked->peering_from;
+		key->peering_to = walked->peering_to;
+		if (walked->has_issue) {
+			nic = walked->hop_nics[walked->issue_hop];
+			key->first_hop = walked->issue_hop == 0;
+			key->hop_type = walked->hop_types[walked->issue_hop];
+		}
+		key->party = nic == NULL          ? VS_PARTY_NONE
+			     : nic == source      ? VS_PARTY_SOURCE
+			     : nic == destination ? VS_PARTY_DESTINATION
+						  : VS_PARTY_NONE;
+		/* a party's verdict names the VM per pair, except a Platform issue, which
+		 * names the party's subnet or VNet */
+		key->nic =
+			key->party == VS_PARTY_NONE || key->type == VS_ISSUE_PLATFORM ? nic : NULL;
+	}
+	found = g_hash_table_lookup(builder->ids, key);
+	if (found != NULL)
+		return GPOINTER_TO_UINT(found) - 1;
+	id = builder->matrix->verdicts->len;
+	g_ptr_array_add(builder->matrix->verdicts,
+			vs_verdict_from_walk(builder->engine, walked, source, destination));
+	g_hash_table_insert(builder->ids, g_memdup2(key, sizeof(*key)), GUINT_TO_POINTER(id + 1));
+	return id;
 }
 
 static const VsNic *
@@ -46,57 +140,19 @@ first_nic(const VsModel *model, guint vm)
 	return g_ptr_array_index(((VsVm *)g_ptr_array_index(model->vms, vm))->nics, 0);
 }
 
-/* The representative pair of classes (i, j); FALSE when there is none (i == j, one member). */
-static gboolean
-representatives(const VsMatrix *matrix, guint i, guint j, const VsNic **source,
-		const VsNic **destination)
+static void
+walk_one(const VsEngine *engine, const VsNic *source, VsIp4 destination, VsProtocol protocol,
+	 guint16 port, VsWalkVerdict *out)
 {
-	guint k = vs_vm_partition_count(matrix->partition);
-	const GArray *from = vs_vm_partition_members(matrix->partition, i);
+	VsQuery query = {
+		.source = source,
+		.destination = destination,
+		.protocol = protocol,
+		.source_port = VS_VERDICT_SOURCE_PORT,
+		.destination_port = vs_protocol_has_ports(protocol) ? port : 0,
+	};
 
-	*source = first_nic(matrix->model, g_array_index(from, guint, 0));
-	if (j == k) {
-		*destination = NULL;
-		return TRUE;
-	}
-	if (i == j) {
-		if (from->len < 2)
-			return FALSE;
-		*destination = first_nic(matrix->model, g_array_index(from, guint, 1));
-		return TRUE;
-	}
-	*destination =
-		first_nic(matrix->model,
-			  g_array_index(vs_vm_partition_members(matrix->partition, j), guint, 0));
-	return TRUE;
-}
-
-VsMatrix *
-vs_matrix_new(const VsEngine *engine, VsProtocol protocol, guint16 port)
-{
-	VsMatrix *matrix = matrix_start(engine);
-	guint k = vs_vm_partition_count(matrix->partition);
-
-	matrix->protocol = protocol;
-	matrix->port = vs_protocol_has_ports(protocol) ? port : 0;
-	matrix->verdicts = g_ptr_array_new_with_free_func((GDestroyNotify)vs_verdict_free);
-	for (guint i = 0; i < k; i++) {
-		for (guint j = 0; j <= k; j++) {
-			const VsNic *source, *destination;
-			VsVerdict *verdict = NULL;
-
-			if (representatives(matrix, i, j, &source, &destination)) {
-				verdict = vs_verdict_walk(engine, source, destination,
-							  destination != NULL
-								  ? destination->private_ip
-								  : matrix->internet,
-							  protocol, matrix->port);
-				matrix->walks++;
-			}
-			g_ptr_array_add(matrix->verdicts, verdict);
-		}
-	}
-	return matrix;
+	vs_walk_verdict(engine, &query, out);
 }
 
 /* Appends port class range to ranges, merged with the last range when they touch. */
@@ -116,60 +172,131 @@ append_range(GArray *ranges, VsPortRange range)
 
 static guint
 open_ports_of(const VsEngine *engine, const VsPortClasses *classes, const VsNic *source,
-	      const VsNic *destination, VsIp4 address, GArray *ranges)
+	      VsIp4 address, GArray *ranges)
 {
 	guint n = vs_port_classes_count(classes);
 
 	for (guint c = 0; c < n; c++) {
 		VsPortRange range = vs_port_classes_range(classes, c);
-		g_autoptr(VsVerdict) verdict = vs_verdict_walk(engine, source, destination, address,
-							       classes->protocol, range.lo);
+		VsWalkVerdict walked;
 
-		if (verdict->reachable)
+		walk_one(engine, source, address, classes->protocol, range.lo, &walked);
+		if (walked.reachable)
 			append_range(ranges, range);
 	}
 	return n;
 }
 
+/* The open ports of one representative pair (destination NULL: the internet). */
+static guint32
+open_id(Builder *builder, const VsBlockPair *pair, const VsNic *source, const VsNic *destination)
+{
+	VsMatrix *matrix = builder->matrix;
+	VsIp4 address = destination != NULL ? destination->private_ip : matrix->internet;
+	VsOpenPorts *open = g_new0(VsOpenPorts, 1);
+	VsWalkVerdict icmp;
+
+	open->tcp = g_array_new(FALSE, FALSE, sizeof(VsPortRange));
+	open->udp = g_array_new(FALSE, FALSE, sizeof(VsPortRange));
+	matrix->walks += open_ports_of(builder->engine, pair->tcp, source, address, open->tcp);
+	matrix->walks += open_ports_of(builder->engine, pair->udp, source, address, open->udp);
+	walk_one(builder->engine, source, address, VS_PROTO_ICMP, 0, &icmp);
+	open->icmp = icmp.reachable;
+	matrix->walks++;
+	g_ptr_array_add(matrix->open, open);
+	return matrix->open->len - 1;
+}
+
+/* Classes one pair of blocks and walks each pair of its classes. */
+static VsMatrixPair *
+matrix_pair(Builder *builder, guint a, guint b)
+{
+	VsMatrix *matrix = builder->matrix;
+	const VsModel *model = matrix->model;
+	VsMatrixPair *out = g_new0(VsMatrixPair, 1);
+	VsBlockPair pair;
+
+	vs_blocks_pair(matrix->blocks, a, b, &pair);
+	out->destination_classes = pair.destination_classes;
+	out->cells = g_new(guint32, (gsize)pair.source_classes * pair.destination_classes);
+	matrix->classes +=
+		pair.source_classes + (b != VS_BLOCK_INTERNET ? pair.destination_classes : 0);
+	if (matrix->summary)
+		matrix->port_classes =
+			MAX(matrix->port_classes,
+			    vs_port_classes_count(pair.tcp) + vs_port_classes_count(pair.udp) + 1);
+	for (guint i = 0; i < pair.source_classes; i++) {
+		for (guint j = 0; j < pair.destination_classes; j++) {
+			guint32 *cell = &out->cells[i * pair.destination_classes + j];
+			guint s, d;
+			const VsNic *source, *destination;
+
+			*cell = G_MAXUINT32;
+			if (!vs_block_pair_representatives(matrix->blocks, &pair, a, b, i, j, &s,
+							   &d))
+				continue;
+			source = first_nic(model, s);
+			destination = d != G_MAXUINT ? first_nic(model, d) : NULL;
+			if (matrix->summary) {
+				*cell = open_id(builder, &pair, source, destination);
+			} else {
+				VsWalkVerdict walked;
+
+				walk_one(builder->engine, source,
+					 destination != NULL ? destination->private_ip
+							     : matrix->internet,
+					 matrix->protocol, matrix->port, &walked);
+				matrix->walks++;
+				*cell = verdict_id(builder, &walked, source, destination);
+			}
+		}
+	}
+	out->source_class = g_steal_pointer(&pair.source_class);
+	out->destination_class = g_steal_pointer(&pair.destination_class);
+	vs_block_pair_clear(&pair);
+	return out;
+}
+
+static VsMatrix *
+matrix_new(const VsEngine *engine, gboolean summary, VsProtocol protocol, guint16 port)
+{
+	const VsModel *model = engine->model;
+	VsMatrix *matrix = g_new0(VsMatrix, 1);
+	VsBlockView view = {engine, NULL};
+	Builder builder = {
+		engine, matrix,
+		g_hash_table_new_full(verdict_key_hash, verdict_key_equal, g_free, NULL)};
+	guint n;
+
+	matrix->model = model;
+	matrix->summary = summary;
+	matrix->protocol = protocol;
+	matrix->port = !summary && vs_protocol_has_ports(protocol) ? port : 0;
+	matrix->internet = vs_classes_internet_address(&model, 1);
+	matrix->blocks = vs_blocks_new(&view, 1, model->vms->len, !summary, protocol, matrix->port,
+				       matrix->internet);
+	matrix->verdicts = g_ptr_array_new_with_free_func((GDestroyNotify)vs_verdict_free);
+	matrix->open = g_ptr_array_new_with_free_func((GDestroyNotify)vs_open_ports_free);
+	n = vs_blocks_count(matrix->blocks);
+	matrix->pairs = g_ptr_array_new_full((n + 1) * n, (GDestroyNotify)matrix_pair_free);
+	for (guint a = 0; a < n; a++)
+		for (guint b = 0; b <= n; b++)
+			g_ptr_array_add(matrix->pairs,
+					matrix_pair(&builder, a, b < n ? b : VS_BLOCK_INTERNET));
+	g_hash_table_unref(builder.ids);
+	return matrix;
+}
+
+VsMatrix *
+vs_matrix_new(const VsEngine *engine, VsProtocol protocol, guint16 port)
+{
+	return matrix_new(engine, FALSE, protocol, port);
+}
+
 VsMatrix *
 vs_matrix_new_summary(const VsEngine *engine)
 {
-	VsMatrix *matrix = matrix_start(engine);
-	guint k = vs_vm_partition_count(matrix->partition);
-	const VsModel *model = engine->model;
-	g_autoptr(VsPortClasses) tcp = vs_port_classes_new(VS_PROTO_TCP, &model, 1);
-	g_autoptr(VsPortClasses) udp = vs_port_classes_new(VS_PROTO_UDP, &model, 1);
-
-	matrix->summary = TRUE;
-	matrix->port_classes = vs_port_classes_count(tcp) + vs_port_classes_count(udp) + 1;
-	matrix->open = g_ptr_array_new_with_free_func((GDestroyNotify)vs_open_ports_free);
-	for (guint i = 0; i < k; i++) {
-		for (guint j = 0; j <= k; j++) {
-			const VsNic *source, *destination;
-			VsOpenPorts *open = NULL;
-			VsIp4 address;
-
-			if (representatives(matrix, i, j, &source, &destination)) {
-				g_autoptr(VsVerdict) icmp = NULL;
-
-				address = destination != NULL ? destination->private_ip
-							      : matrix->internet;
-				open = g_new0(VsOpenPorts, 1);
-				open->tcp = g_array_new(FALSE, FALSE, sizeof(VsPortRange));
-				open->udp = g_array_new(FALSE, FALSE, sizeof(VsPortRange));
-				matrix->walks += open_ports_of(engine, tcp, source, destination,
-							       address, open->tcp);
-				matrix->walks += open_ports_of(engine, udp, source, destination,
-							       address, open->udp);
-				icmp = vs_verdict_walk(engine, source, destination, address,
-						       VS_PROTO_ICMP, 0);
-				open->icmp = icmp->reachable;
-				matrix->walks++;
-			}
-			g_ptr_array_add(matrix->open, open);
-		}
-	}
-	return matrix;
+	return matrix_new(engine, TRUE, VS_PROTO_TCP, 0);
 }
 
 void
@@ -177,7 +304,9 @@ vs_matrix_free(VsMatrix *matrix)
 {
 	if (matrix == NULL)
 		return;
-	vs_vm_partition_free(matrix->partition);
+	vs_blocks_free(matrix->blocks);
+	if (matrix->pairs != NULL)
+		g_ptr_array_unref(matrix->pairs);
 	if (matrix->verdicts != NULL)
 		g_ptr_array_unref(matrix->verdicts);
 	if (matrix->open != NULL)
@@ -190,41 +319,54 @@ vs_matrix_vms(const VsMatrix *matrix)
 {
 	GArray *vms = g_array_new(FALSE, FALSE, sizeof(guint));
 
-	for (guint i = 0; i < matrix->partition->class_of->len; i++)
-		if (g_array_index(matrix->partition->class_of, guint, i) != G_MAXUINT)
+	for (guint i = 0; i < matrix->model->vms->len; i++)
+		if (vs_blocks_block_of(matrix->blocks, i) != G_MAXUINT)
 			g_array_append_val(vms, i);
 	return vms;
 }
 
-static gpointer
-cell(const VsMatrix *matrix, const GPtrArray *cells, guint source, guint destination)
+/* The cell of a pair of VMs: an index into verdicts or open, or G_MAXUINT32. */
+static guint32
+cell(const VsMatrix *matrix, guint source, guint destination)
 {
-	guint k = vs_vm_partition_count(matrix->partition);
-	const GArray *class_of = matrix->partition->class_of;
-	guint i, j;
+	guint n = vs_blocks_count(matrix->blocks);
+	guint a, b;
+	const VsMatrixPair *pair;
+	guint i, j = 0;
 
-	if (cells == NULL || source == destination || source >= class_of->len)
-		return NULL;
-	i = g_array_index(class_of, guint, source);
-	if (destination == VS_MATRIX_INTERNET)
-		j = k;
-	else if (destination < class_of->len)
-		j = g_array_index(class_of, guint, destination);
-	else
-		return NULL;
-	if (i == G_MAXUINT || j == G_MAXUINT)
-		return NULL;
-	return g_ptr_array_index(cells, i * (k + 1) + j);
+	if (source == destination || source >= matrix->model->vms->len ||
+	    (destination != VS_MATRIX_INTERNET && destination >= matrix->model->vms->len))
+		return G_MAXUINT32;
+	a = vs_blocks_block_of(matrix->blocks, source);
+	b = destination == VS_MATRIX_INTERNET ? n : vs_blocks_block_of(matrix->blocks, destination);
+	if (a == G_MAXUINT || b == G_MAXUINT)
+		return G_MAXUINT32;
+	pair = g_ptr_array_index(matrix->pairs, a * (n + 1) + b);
+	i = g_array_index(pair->source_class, guint16, vs_blocks_position(matrix->blocks, source));
+	if (b < n)
+		j = g_array_index(pair->destination_class, guint16,
+				  vs_blocks_position(matrix->blocks, destination));
+	return pair->cells[i * pair->destination_classes + j];
 }
 
 const VsVerdict *
 vs_matrix_verdict(const VsMatrix *matrix, guint source, guint destination)
 {
-	return cell(matrix, matrix->verdicts, source, destination);
+	guint32 id;
+
+	if (matrix->summary)
+		return NULL;
+	id = cell(matrix, source, destination);
+	return id != G_MAXUINT32 ? g_ptr_array_index(matrix->verdicts, id) : NULL;
 }
 
 const VsOpenPorts *
 vs_matrix_open_ports(const VsMatrix *matrix, guint source, guint destination)
 {
-	return cell(matrix, matrix->open, source, destination);
+	guint32 id;
+
+	if (!matrix->summary)
+		return NULL;
+	id = cell(matrix, source, destination);
+	return id != G_MAXUINT32 ? g_ptr_array_index(matrix->open, id) : NULL;
 }

@@ -3,16 +3,19 @@
  * internet, for one protocol and port (a verdict per pair) or for every port
  * (the open ports of each pair, as ranges per protocol).
  *
- * Computed over equivalence classes of VMs and ports (classes.h): one walk per
- * pair of classes and port class, not per pair of VMs and port, and exact for
- * every VM.  The result is kept per pair of classes; vs_matrix_verdict() and
- * vs_matrix_open_ports() answer for any pair of VMs.
+ * Computed over equivalence classes of VMs decided per pair of blocks
+ * (blocks.h) and of ports (classes.h): one walk per pair of classes and port
+ * class, not per pair of VMs and port, and exact for every VM.  The result is
+ * kept per pair of blocks and pair of classes (a verdict shared by every
+ * cell that says the same); vs_matrix_verdict() and vs_matrix_open_ports()
+ * answer for any pair of VMs.
  */
 #ifndef VS_MATRIX_H
 #define VS_MATRIX_H
 
 #include <glib.h>
 
+#include "blocks.h"
 #include "classes.h"
 #include "model.h"
 #include "verdict.h"
@@ -28,19 +31,25 @@ typedef struct {
 	gboolean icmp;
 } VsOpenPorts;
 
+/* One pair of blocks: the classes of its two ends and a cell per pair of classes. */
+typedef struct VsMatrixPair VsMatrixPair;
+
 typedef struct {
 	const VsModel *model;
-	VsVmPartition *partition;
-	VsIp4 internet; /* the address that stands for the internet */
+	VsBlocks *blocks; /* the VMs by subnet */
+	VsIp4 internet;   /* the address that stands for the internet */
 	gboolean summary;
 	VsProtocol protocol; /* without summary */
 	guint16 port;        /* without summary, for Tcp and Udp */
-	/* per pair of classes (i, j), index i * (classes + 1) + j, j == classes for the
-	 * internet; NULL for a pair that has no pair of distinct VMs */
-	GPtrArray *verdicts; /* VsVerdict*, without summary */
-	GPtrArray *open;     /* VsOpenPorts*, with summary */
+	/* per pair of blocks (a, b), index a * (blocks + 1) + b, b == blocks for the
+	 * internet: VsMatrixPair*, owned */
+	GPtrArray *pairs;
+	GPtrArray *verdicts; /* VsVerdict*, without summary: each different verdict once */
+	GPtrArray *open;     /* VsOpenPorts*, with summary: one per walked pair of classes */
 	guint walks;         /* walks it took */
-	guint port_classes;  /* with summary: tcp + udp port classes (+ 1 for icmp) */
+	guint classes;       /* classes summed over the ends of every pair of blocks */
+	guint port_classes;  /* with summary: the most tcp + udp port classes (+ 1 for icmp)
+				of any pair of blocks */
 } VsMatrix;
 
 /* One protocol (Tcp, Udp or Icmp) and port (ignored for Icmp). */

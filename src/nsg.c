@@ -346,6 +346,43 @@ vs_tag_contains(const VsTagIndex *index, VsTagKind tag, const VsServiceTag *user
 	return set != NULL && interval_contains(set, ip);
 }
 
+gboolean
+vs_tag_cuts(const VsTagIndex *index, VsTagKind tag, const VsServiceTag *user_tag,
+	    const VsSubnet *subnet, VsIp4 lo, VsIp4 hi, GArray *cuts)
+{
+	const GArray *set = tag_set(index, tag, user_tag, subnet);
+	gboolean overlaps = FALSE;
+	guint first = 0, end;
+
+	if (set == NULL)
+		return FALSE;
+	/* the first interval that ends at or after lo */
+	end = set->len;
+	while (first < end) {
+		guint mid = first + (end - first) / 2;
+
+		if (g_array_index(set, VsInterval, mid).hi < lo)
+			first = mid + 1;
+		else
+			end = mid;
+	}
+	for (guint i = first; i < set->len; i++) {
+		const VsInterval *interval = &g_array_index(set, VsInterval, i);
+
+		if (interval->lo > hi)
+			break;
+		overlaps = TRUE;
+		if (interval->lo > lo)
+			g_array_append_val(cuts, interval->lo);
+		if (interval->hi < hi) {
+			VsIp4 after = interval->hi + 1;
+
+			g_array_append_val(cuts, after);
+		}
+	}
+	return overlaps;
+}
+
 /* ---------------------------------------------------------------- one rule */
 
 static gboolean

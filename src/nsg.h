@@ -52,6 +52,17 @@ GArray *vs_tag_expand(const VsTagIndex *index, VsTagKind tag, const VsServiceTag
 gboolean vs_tag_contains(const VsTagIndex *index, VsTagKind tag, const VsServiceTag *user_tag,
 			 const VsSubnet *subnet, VsIp4 ip);
 
+/*
+ * The boundaries of a tag's address set (as vs_tag_contains sees it from subnet)
+ * that fall in [lo + 1, hi]: appends to cuts (VsIp4) the first address of each run of
+ * the set and the address after its last, where those lie in that range, so that two
+ * addresses of [lo, hi] not separated by a cut are both in the set or both out.
+ * Returns TRUE when the set holds some address of [lo, hi].  For matrix and diff's
+ * per-block classes (blocks.c).
+ */
+gboolean vs_tag_cuts(const VsTagIndex *index, VsTagKind tag, const VsServiceTag *user_tag,
+		     const VsSubnet *subnet, VsIp4 lo, VsIp4 hi, GArray *cuts);
+
 /* Why a rule did not match: the first of the five fields that failed, for --explain. */
 typedef enum {
 	VS_RULE_MATCHED = 0,

@@ -396,7 +396,7 @@ void
 vs_render_matrix_text(GString *out, const VsMatrix *matrix)
 {
 	g_autoptr(GArray) vms = vs_matrix_vms(matrix);
-	guint classes = vs_vm_partition_count(matrix->partition);
+	guint blocks = vs_blocks_count(matrix->blocks);
 	guint name_width = (guint)strlen("from \\ to");
 	g_autofree char *question =
 		matrix->summary ? g_strdup("open ports") : question_text(matrix);
@@ -408,9 +408,9 @@ vs_render_matrix_text(GString *out, const VsMatrix *matrix)
 
 		name_width = MAX(name_width, length);
 	}
-	g_string_append_printf(out, "%s, %u VM%s in %u class%s, Internet as %s (%u walk%s)\n",
-			       question, vms->len, vms->len == 1 ? "" : "s", classes,
-			       classes == 1 ? "" : "es", vs_ip4_format(matrix->internet, ip),
+	g_string_append_printf(out, "%s, %u VM%s in %u subnet%s, Internet as %s (%u walk%s)\n",
+			       question, vms->len, vms->len == 1 ? "" : "s", blocks,
+			       blocks == 1 ? "" : "s", vs_ip4_format(matrix->internet, ip),
 			       matrix->walks, matrix->walks == 1 ? "" : "s");
 	if (!matrix->summary && grid_width(matrix, vms, name_width) <= VS_RENDER_MATRIX_MAX_WIDTH) {
 		g_string_append_c(out, '\n');

@@ -15,6 +15,7 @@
 #include "classes.h"
 #include "diff.h"
 #include "evaluate.h"
+#include "../bench/gen.h"
 #include "load.h"
 #include "matrix.h"
 #include "suites.h"
@@ -438,10 +439,159 @@ START_TEST(test_matrix_shares_walks_among_classes)
 	g_autoptr(VsEngine) engine = vs_engine_new(model);
 	g_autoptr(VsMatrix) matrix = vs_matrix_new(engine, VS_PROTO_TCP, 1433);
 
-	/* web1 and web2 are alike: 3 classes, 3 x 4 pairs of classes (Internet included),
-	 * less (app, app) and (db, db), which hold no pair of distinct VMs */
-	ck_assert_uint_eq(vs_vm_partition_count(matrix->partition), 3);
+	/* three subnets (blocks), web1 and web2 alike in theirs: 3 x 4 pairs of classes
+	 * (Internet included), less (app, app) and (db, db), which hold no pair of distinct
+	 * VMs */
+	ck_assert_uint_eq(vs_blocks_count(matrix->blocks), 3);
 	ck_assert_uint_eq(matrix->walks, 3 * 4 - 2);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- generated estates */
+
+/*
+ * The pair stride of the generated-estate tests: every pair unless VS_MATRIX_STRIDE
+ * says otherwise (default 3; check-valgrind sets a larger one).
+ */
+static guint
+matrix_stride(void)
+{
+	const char *text = g_getenv("VS_MATRIX_STRIDE");
+	guint64 stride = 3;
+
+	if (text != NULL && *text != '\0')
+		ck_assert_msg(g_ascii_string_to_unsigned(text, 10, 1, 1000000, &stride, NULL),
+			      "VS_MATRIX_STRIDE: %s is not 1..1000000", text);
+	return (guint)stride;
+}
+
+static VsModel *
+generated_model(guint vms, guint rules, guint routes, guint64 seed)
+{
+	VsGenParams params = {vms, rules, routes, seed, TRUE};
+	g_autoptr(GString) text = g_string_new(NULL);
+	g_autoptr(VsDiagList) diags = vs_diag_list_new(0);
+	g_autoptr(GError) error = NULL;
+	VsModel *model;
+
+	vs_gen_model(text, &params);
+	model = vs_load_data(text->str, text->len, "generated.yaml", diags, &error);
+	ck_assert_msg(model != NULL, "the generated model does not load: %s",
+		      error != NULL ? error->message : "?");
+	return model;
+}
+
+/* The verdict of one pair by its own verdict-only walk: no blocks, no classes. */
+static VsVerdict *
+walk_pair(const VsEngine *engine, guint source, guint destination, VsIp4 internet,
+	  VsProtocol protocol, guint16 port)
+{
+	const VsModel *model = engine->model;
+	const VsNic *from = first_nic_of(model, source);
+	const VsNic *to =
+		destination == VS_MATRIX_INTERNET ? NULL : first_nic_of(model, destination);
+
+	return vs_verdict_walk(engine, from, to, to != NULL ? to->private_ip : internet, protocol,
+			       port);
+}
+
+/* Generated hub-and-spoke estates (bench/gen.c, edge cases on): matrix against one walk
+ * per pair of VMs, for a few questions, every stride-th pair. */
+START_TEST(test_matrix_equals_walks_on_generated_estates)
+{
+	static const struct {
+		VsProtocol protocol;
+		guint16 port;
+	} questions[] = {
+		{VS_PROTO_TCP, 443}, {VS_PROTO_TCP, 22}, {VS_PROTO_UDP, 53}, {VS_PROTO_ICMP, 0}};
+	guint stride = matrix_stride();
+	guint64 seed = 1 + (guint64)_i;
+	g_autoptr(VsModel) model = generated_model(_i == 0 ? 600 : 250, _i == 0 ? 1200 : 900,
+						   _i == 0 ? 60 : 300, seed);
+	g_autoptr(VsEngine) engine = vs_engine_new(model);
+	guint n = model->vms->len, compared = 0, walks = 0, unreachable = 0;
+
+	for (gsize q = 0; q < G_N_ELEMENTS(questions); q++) {
+		g_autoptr(VsMatrix) matrix =
+			vs_matrix_new(engine, questions[q].protocol, questions[q].port);
+		g_autofree char *what =
+			g_strdup_printf("generated seed %" G_GUINT64_FORMAT " %s/%u", seed,
+					vs_protocol_name(questions[q].protocol), questions[q].port);
+		guint64 k = 0;
+
+		walks += matrix->walks;
+		for (guint s = 0; s < n; s++) {
+			for (guint d = 0; d <= n; d++, k++) {
+				guint destination = d == n ? VS_MATRIX_INTERNET : d;
+				g_autoptr(VsVerdict) expected = NULL;
+
+				if (destination == s || k % stride != (guint64)q % stride)
+					continue;
+				expected = walk_pair(engine, s, destination, matrix->internet,
+						     questions[q].protocol, questions[q].port);
+				assert_same_decision(model, expected,
+						     vs_matrix_verdict(matrix, s, destination), s,
+						     destination, what);
+				unreachable += !expected->reachable;
+				compared++;
+			}
+		}
+	}
+	/* the estate is not trivially open or closed */
+	ck_assert_uint_gt(unreachable, compared / 20);
+	ck_assert_uint_lt(unreachable, compared - compared / 20);
+	fprintf(stderr,
+		"matrix = walks: generated estate of %u VMs (seed %" G_GUINT64_FORMAT
+		"): %u pair verdicts compared (1 pair in %u), %u unreachable; matrix walked %u\n",
+		n, seed, compared, stride, unreachable, walks);
+}
+END_TEST
+
+/* The open ports of every pair of a small generated estate, at the edges of every port
+ * class of the model and some random ports, against walks of those ports. */
+START_TEST(test_open_ports_equal_walks_on_a_generated_estate)
+{
+	g_autoptr(VsModel) model = generated_model(80, 300, 30, 7);
+	g_autoptr(VsEngine) engine = vs_engine_new(model);
+	g_autoptr(VsMatrix) matrix = vs_matrix_new_summary(engine);
+	g_autoptr(GArray) tcp = ports_to_ask(model, VS_PROTO_TCP);
+	g_autoptr(GArray) udp = ports_to_ask(model, VS_PROTO_UDP);
+	guint stride = matrix_stride() * 4, n = model->vms->len, compared = 0;
+	guint64 k = 0;
+
+	for (guint s = 0; s < n; s++) {
+		for (guint d = 0; d <= n; d++) {
+			guint destination = d == n ? VS_MATRIX_INTERNET : d;
+			const VsOpenPorts *open;
+			g_autoptr(VsVerdict) icmp = NULL;
+
+			if (destination == s)
+				continue;
+			open = vs_matrix_open_ports(matrix, s, destination);
+			for (guint p = 0; p < tcp->len + udp->len; p++) {
+				gboolean is_tcp = p < tcp->len;
+				guint16 port = is_tcp ? g_array_index(tcp, guint16, p)
+						      : g_array_index(udp, guint16, p - tcp->len);
+				g_autoptr(VsVerdict) v = NULL;
+
+				if (k++ % stride != 0)
+					continue;
+				v = walk_pair(engine, s, destination, matrix->internet,
+					      is_tcp ? VS_PROTO_TCP : VS_PROTO_UDP, port);
+				ck_assert_msg(
+					v->reachable ==
+						in_ranges(is_tcp ? open->tcp : open->udp, port),
+					"%s: %u -> %u %s/%u", model->name, s, destination,
+					is_tcp ? "tcp" : "udp", port);
+				compared++;
+			}
+			icmp = walk_pair(engine, s, destination, matrix->internet, VS_PROTO_ICMP,
+					 0);
+			ck_assert(icmp->reachable == open->icmp);
+		}
+	}
+	fprintf(stderr, "open ports = walks: generated estate of %u VMs: %u flows compared\n", n,
+		compared);
 }
 END_TEST
 
@@ -701,6 +851,8 @@ classes_suite(void)
 	tcase_add_test(matrix, test_matrix_equals_check_on_every_pair);
 	tcase_add_test(matrix, test_open_ports_equal_check);
 	tcase_add_test(matrix, test_matrix_shares_walks_among_classes);
+	tcase_add_loop_test(matrix, test_matrix_equals_walks_on_generated_estates, 0, 3);
+	tcase_add_test(matrix, test_open_ports_equal_walks_on_a_generated_estate);
 	suite_add_tcase(suite, matrix);
 
 	tcase_set_timeout(diff, 300);
