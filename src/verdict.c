@@ -2,7 +2,11 @@
  * verdict.c - the verdict of one flow from a walked trace.
  *
  * The deciding issue is the first Error issue in path order: the first block
- * the packet meets.  Warnings (a busy host) never decide.  What the issue
+ * the packet meets.  Warnings (a busy host) never decide, with one exception:
+ * a path that fails for asymmetric routing alone (walk.c: a stateful appliance
+ * sees half the flow) holds no Error, and its first UserDefinedRoute Warning -
+ * naming the reply's route that leaves the request's path - decides, as a
+ * UserDefinedRoute with that route: the route to change.  What the issue
  * blames becomes the decision: the rule, route or firewall rule it carries;
  * for a routing drop by a system route, the prefix and "System Route" (as the
  * next-hop API names system routes); for a platform refusal, the peering or
@@ -138,7 +142,22 @@ vs_verdict_from_trace(const VsTrace *trace, const VsNic *source, const VsNic *de
 			}
 		}
 	}
-	/* unreachable without an error: the walk never does this, but say so plainly */
+	/* Unreachable without an Error: asymmetric routing (walk.c), whose Warning of type
+	 * UserDefinedRoute names the reply's route that leaves the request's path.  That
+	 * route is what to change, so it decides, as a dropping route would. */
+	for (guint h = 0; h < trace->hops->len; h++) {
+		const VsHop *hop = g_ptr_array_index(trace->hops, h);
+
+		for (guint i = 0; i < hop->issues->len; i++) {
+			const VsIssue *issue = g_ptr_array_index(hop->issues, i);
+
+			if (issue->type == VS_ISSUE_USER_DEFINED_ROUTE) {
+				decide(verdict, hop, issue, source, destination);
+				return verdict;
+			}
+		}
+	}
+	/* unreachable with no such issue: the walk never does this, but say so plainly */
 	verdict->type = VS_ISSUE_UNKNOWN;
 	verdict->name = g_strdup("Unknown");
 	verdict->resource = g_strdup("");
@@ -162,8 +181,9 @@ vs_verdict_from_walk(const VsEngine *engine, const VsWalkVerdict *walked, const 
 	verdict->firewall_rule = -1;
 	if (walked->reachable)
 		return verdict;
-	if (!walked->has_issue || walked->issue_severity != VS_ISSUE_SEVERITY_ERROR) {
-		/* as from a trace without an Error (asymmetric routing alone) */
+	/* an asymmetric routing failure (a Warning decides) carries the reply's route like
+	 * an Error of a route: the branches below name it the same way */
+	if (!walked->has_issue) {
 		verdict->type = VS_ISSUE_UNKNOWN;
 		verdict->name = g_strdup("Unknown");
 		verdict->resource = g_strdup("");

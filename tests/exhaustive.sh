@@ -35,6 +35,7 @@ run matrix-hub-spoke-1433 models 0 matrix hub-spoke.yaml --port 1433
 run matrix-dmz-22-csv models 0 matrix dmz.yaml --port 22 --format csv
 run matrix-peering-icmp-json models 0 matrix peering-gotchas.yaml --protocol icmp --format json
 run matrix-peering-443 models 0 matrix peering-gotchas.yaml --port 443
+run matrix-asymmetric-443 models 0 matrix asymmetric.yaml --port 443
 run matrix-two-vms-open models 0 matrix two-vms.yaml
 run matrix-two-vms-open-json models 0 matrix two-vms.yaml --format json
 run matrix-no-port models 2 matrix two-vms.yaml --protocol udp
