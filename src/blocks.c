@@ -794,6 +794,27 @@ closure(const View *view, const VsSubnet *start, VsIp4 lo, VsIp4 hi, GPtrArray *
 	}
 }
 
+void
+vs_blocks_appliances(const VsBlocks *blocks, guint v, guint source, guint destination,
+		     GPtrArray *out)
+{
+	const View *view = &blocks->views[v];
+	gboolean internet = destination == VS_BLOCK_INTERNET;
+	g_autoptr(GPtrArray) reply = g_ptr_array_new();
+	g_autoptr(GPtrArray) subnets = g_ptr_array_new();
+
+	closure(view, view->subnet[source], internet ? blocks->internet : view->lo[destination],
+		internet ? blocks->internet : view->hi[destination], out, subnets);
+	if (internet)
+		return;
+	g_ptr_array_set_size(subnets, 0);
+	closure(view, view->subnet[destination], view->lo[source], view->hi[source], reply,
+		subnets);
+	for (guint i = 0; i < reply->len; i++)
+		if (!holds(out, g_ptr_array_index(reply, i)))
+			g_ptr_array_add(out, g_ptr_array_index(reply, i));
+}
+
 /* The boundaries of every route prefix of subnets inside end's span. */
 static void
 route_cuts(const View *view, const GPtrArray *subnets, guint from, End *end)

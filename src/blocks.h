@@ -78,6 +78,14 @@ void vs_blocks_pair(const VsBlocks *blocks, guint source, guint destination, VsB
 void vs_block_pair_clear(VsBlockPair *pair);
 
 /*
+ * The appliances (const VsNic*) a walk from the source block to the destination
+ * block (or VS_BLOCK_INTERNET) can pass either way, in view v: the same as
+ * vs_blocks_pair's, without classing anything.  Appends to out.
+ */
+void vs_blocks_appliances(const VsBlocks *blocks, guint view, guint source, guint destination,
+			  GPtrArray *out);
+
+/*
  * A pair of distinct items standing for the pair of classes (i, j) of pair:
  * FALSE when the two classes hold no such pair (both are the same one item).
  * destination_item is G_MAXUINT for the internet.

@@ -1,15 +1,18 @@
 /*
  * diff.c - every flow whose verdict differs between two models.
  *
- * The VMs common to both models (by name) are partitioned by the pair of
- * their class keys, one per model (classes.c): two VMs share a class only
- * when neither model can tell them apart.  The port lines of tcp and udp are
- * cut at every port boundary of either model.  Then, for each ordered pair of
- * classes, each protocol and each port class, one representative flow is
- * walked in the old model and in the new one; where the statuses differ the
- * port class is recorded, merged with the previous one when the two touch
- * and say the same in both models (same status, same decision).  The
- * differences of a pair of classes hold for every pair of its member VMs.
+ * The VMs common to both models (by name) are grouped into blocks by the pair
+ * (old subnet, new subnet) of their first NIC, and each ordered pair of
+ * blocks (and each block with the internet) is classed in both models at once
+ * (blocks.c): two VMs share a class of a pair only when neither model's
+ * walks between the pair's two blocks can tell them apart.  The port lines of
+ * tcp and udp are cut at every port boundary of what the pair consults, in
+ * either model.  For each pair of classes, each protocol and each port class,
+ * one representative flow is walked in the old model and in the new one;
+ * where the statuses differ the port class is recorded, merged with the
+ * previous one when the two touch and say the same in both models (same
+ * status, same decision).  The differences of a pair of classes hold for
+ * every pair of its member VMs.
  *
  * Most changes touch a small part of the model, and a flow whose every input
  * is the same in both models has the same status in both.  So before
@@ -17,21 +20,24 @@
  *   - the global part: VNets with their address spaces and peerings, subnets
  *     with their prefixes, route tables and default outbound access, every
  *     route table, every NIC's address, public address, IP forwarding and
- *     subnet, service tags, internet settings and endpoints, and everything
- *     of the appliances (any NIC a route names as its next hop): their VM,
- *     NSGs (by content), ASGs and guest firewall.  These decide the path of
- *     every flow and everything met between its two ends.
- *   - each VM's own side: its first NIC's NSG and its subnet's NSG (by
- *     content), its ASGs, and the VM's agent, load, listening ports and
- *     guest firewall.  An NSG is evaluated only at the NICs the packet
- *     passes (the two ends and appliances), a guest firewall and listeners
- *     only on its own VM, and an ASG is tested by the owner of the packet's
- *     source or destination address - one of the two ends.
- * When the global parts are equal, a pair of VMs whose two sides are equal
- * in both models (the internet's side is always equal) keeps every verdict,
- * so its classes are not walked at all; the changed flag is part of the diff's
- * class key, so a class is all changed or all unchanged.  The brute-force test
- * (tests/check_classes.c) checks the result against every port of every pair.
+ *     subnet, service tags, internet settings and endpoints.  These decide
+ *     the path of every flow.  If they differ, every pair of blocks is walked
+ *     at every port class.
+ *   - each VM's own side: its ASGs, agent, listening ports and guest firewall
+ *     (tested only on that VM, or through its address as one end of the
+ *     flow), and its NIC NSG; each subnet's NSG; and each appliance's side
+ *     and NSGs (the appliance met between the ends).
+ * When the global parts are equal, a pair of blocks is walked only when
+ * something its walks consult differs: a side of one of its VMs, the NSG of
+ * one of its two subnets, or an appliance its routes lead to (blocks.c finds
+ * those, both ways).  And where only NSG rules differ, a packet that none of
+ * the differing rules (in the old NSG or the new) can match meets the same
+ * first match in every NSG of both models - the rules they share keep their
+ * priorities and so their order - so only the port classes that meet the
+ * ports of a differing rule (of its protocol) are walked.  A one-rule change
+ * in a spoke's subnet NSG thus walks a few hundred pairs of blocks at a few
+ * ports, not the estate.  The brute-force tests (tests/check_classes.c) check
+ * the result against every port of every pair.
  */
 #include "config.h"
 
@@ -40,24 +46,6 @@
 #include <string.h>
 
 /* ---------------------------------------------------------------- content */
-
-/* Content ids shared by the two models: equal content, equal id. */
-typedef struct {
-	GHashTable *ids; /* owned content string -> id + 1 */
-} Contents;
-
-static guint
-content_id(Contents *contents, GString *text)
-{
-	gpointer found = g_hash_table_lookup(contents->ids, text->str);
-	guint id;
-
-	if (found != NULL)
-		return GPOINTER_TO_UINT(found) - 1;
-	id = g_hash_table_size(contents->ids);
-	g_hash_table_insert(contents->ids, g_strdup(text->str), GUINT_TO_POINTER(id + 1));
-	return id;
-}
 
 static void
 put_prefixes(GString *out, const GArray *prefixes)
@@ -124,20 +112,6 @@ put_rules(GString *out, const GPtrArray *rules)
 	}
 }
 
-/* The content id of an NSG (G_MAXUINT for none). */
-static guint
-nsg_content(Contents *contents, const VsNsg *nsg)
-{
-	g_autoptr(GString) text = g_string_new("nsg ");
-
-	if (nsg == NULL)
-		return G_MAXUINT;
-	put_rules(text, nsg->rules);
-	g_string_append_c(text, '|');
-	put_rules(text, nsg->default_rules);
-	return content_id(contents, text);
-}
-
 static void
 put_firewall(GString *out, const VsGuestFirewall *firewall)
 {
@@ -158,23 +132,22 @@ put_firewall(GString *out, const VsGuestFirewall *firewall)
 	}
 }
 
-/* One end of a flow: what of it the walk reads beyond the global part. */
+/* One end of a flow or an appliance, but its NSGs: what of it the walk reads beyond
+ * the global part.  (Its load raises Warnings only, which decide nothing.) */
 static void
-put_side(GString *out, Contents *contents, const VsNic *nic)
+put_side(GString *out, const VsNic *nic)
 {
 	const VsVm *vm = nic->vm;
 
-	g_string_append_printf(
-		out, "side nsg %u subnet-nsg %u asgs ", nsg_content(contents, nic->nsg),
-		nsg_content(contents, nic->subnet != NULL ? nic->subnet->nsg : NULL));
+	g_string_append(out, "side asgs ");
 	for (guint i = 0; i < nic->asgs->len; i++) {
 		const VsAsg *asg = g_ptr_array_index(nic->asgs, i);
 
 		g_string_append_printf(out, "%zu:%s,", strlen(asg->name), asg->name);
 	}
 	if (vm != NULL) {
-		g_string_append_printf(out, " vm %d %u %u ", vm->network_watcher_agent,
-				       vm->cpu_percent, vm->memory_percent);
+		g_string_append_printf(out, " vm %zu:%s %d ", strlen(vm->name), vm->name,
+				       vm->network_watcher_agent);
 		put_ports(out, vm->listening_ports);
 		put_firewall(out, vm->guest_firewall);
 	}
@@ -203,7 +176,7 @@ put_route_table(GString *out, const VsRouteTable *table)
 
 /* Everything of a model but the VMs' own sides (see the essay above). */
 static char *
-global_content(Contents *contents, const VsModel *model)
+global_content(const VsModel *model)
 {
 	GString *out = g_string_new(NULL);
 
@@ -261,50 +234,197 @@ global_content(Contents *contents, const VsModel *model)
 		g_string_append_printf(out, "endpoint %08x ", endpoint->address);
 		put_ports(out, endpoint->listening_ports);
 	}
-	/* the appliances, whole: any NIC a route names as its next hop */
-	for (guint i = 0; i < model->route_tables->len; i++) {
-		const VsRouteTable *table = g_ptr_array_index(model->route_tables, i);
-
-		for (guint r = 0; r < table->routes->len; r++) {
-			const VsRoute *route = g_ptr_array_index(table->routes, r);
-			const VsNic *appliance =
-				route->has_next_hop_ip
-					? vs_model_find_nic_by_ip(model, route->next_hop_ip)
-					: NULL;
-
-			if (appliance != NULL)
-				put_side(out, contents, appliance);
-		}
-	}
 	return g_string_free(out, FALSE);
 }
 
-/* The content of a VM's own side (its first NIC), as an id; G_MAXUINT without a NIC. */
-static guint
-side_content(Contents *contents, const VsVm *vm)
-{
-	g_autoptr(GString) text = NULL;
+/* ---------------------------------------------------------------- what changed */
 
-	if (vm->nics->len == 0)
-		return G_MAXUINT;
-	text = g_string_new(NULL);
-	put_side(text, contents, g_ptr_array_index(vm->nics, 0));
-	return content_id(contents, text);
+/* The flows a change can alter: every flow, or those of some ports per protocol. */
+typedef struct {
+	gboolean all;
+	GArray *tcp; /* VsPortRange, unsorted, may overlap */
+	GArray *udp;
+	gboolean icmp;
+} Delta;
+
+static void
+delta_init(Delta *delta)
+{
+	delta->all = FALSE;
+	delta->icmp = FALSE;
+	delta->tcp = g_array_new(FALSE, FALSE, sizeof(VsPortRange));
+	delta->udp = g_array_new(FALSE, FALSE, sizeof(VsPortRange));
 }
 
-/* ---------------------------------------------------------------- classes */
-
-static GPtrArray *
-keys_of(const VsEngine *engine)
+static void
+delta_clear(Delta *delta)
 {
-	const VsModel *model = engine->model;
-	g_autoptr(VsAddrAtoms) atoms = vs_addr_atoms_new(engine);
-	GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
+	g_clear_pointer(&delta->tcp, g_array_unref);
+	g_clear_pointer(&delta->udp, g_array_unref);
+}
 
-	for (guint i = 0; i < model->vms->len; i++)
-		g_ptr_array_add(keys,
-				vs_vm_class_key(engine, atoms, g_ptr_array_index(model->vms, i)));
-	return keys;
+static gboolean
+delta_empty(const Delta *delta)
+{
+	return !delta->all && !delta->icmp && delta->tcp->len == 0 && delta->udp->len == 0;
+}
+
+static void
+delta_merge(Delta *into, const Delta *from)
+{
+	if (into->all)
+		return;
+	if (from->all) {
+		into->all = TRUE;
+		g_array_set_size(into->tcp, 0);
+		g_array_set_size(into->udp, 0);
+		return;
+	}
+	into->icmp |= from->icmp;
+	g_array_append_vals(into->tcp, from->tcp->data, from->tcp->len);
+	g_array_append_vals(into->udp, from->udp->data, from->udp->len);
+}
+
+/* The ports of one rule that differs between the two NSGs. */
+static void
+delta_add_rule(Delta *delta, const VsRule *rule)
+{
+	if (vs_protocol_matches(rule->protocol, VS_PROTO_TCP))
+		g_array_append_vals(delta->tcp, rule->destination_ports->data,
+				    rule->destination_ports->len);
+	if (vs_protocol_matches(rule->protocol, VS_PROTO_UDP))
+		g_array_append_vals(delta->udp, rule->destination_ports->data,
+				    rule->destination_ports->len);
+	if (vs_protocol_matches(rule->protocol, VS_PROTO_ICMP))
+		delta->icmp = TRUE;
+}
+
+static char *
+rule_text(const VsRule *rule)
+{
+	g_autoptr(GPtrArray) one = g_ptr_array_new();
+	GString *text = g_string_new(NULL);
+
+	g_ptr_array_add(one, (gpointer)(guintptr)rule);
+	put_rules(text, one);
+	return g_string_free(text, FALSE);
+}
+
+/* The rules of nsg (user and default) that the other NSG does not have, by content. */
+static void
+delta_rules_missing(Delta *delta, const VsNsg *nsg, GHashTable *other)
+{
+	const GPtrArray *lists[2] = {nsg->rules, nsg->default_rules};
+
+	for (guint l = 0; l < 2; l++) {
+		for (guint r = 0; r < lists[l]->len; r++) {
+			const VsRule *rule = g_ptr_array_index(lists[l], r);
+			g_autofree char *text = rule_text(rule);
+
+			if (!g_hash_table_contains(other, text))
+				delta_add_rule(delta, rule);
+		}
+	}
+}
+
+static GHashTable *
+rule_texts(const VsNsg *nsg)
+{
+	GHashTable *texts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	const GPtrArray *lists[2] = {nsg->rules, nsg->default_rules};
+
+	for (guint l = 0; l < 2; l++)
+		for (guint r = 0; r < lists[l]->len; r++)
+			g_hash_table_add(texts, rule_text(g_ptr_array_index(lists[l], r)));
+	return texts;
+}
+
+/*
+ * What a change from NSG before to NSG after can alter (either may be NULL): every
+ * flow when one level gains or loses its NSG, else the ports of the rules that
+ * differ by content (see the essay).
+ */
+static void
+delta_nsg(Delta *delta, const VsNsg *before, const VsNsg *after)
+{
+	g_autoptr(GHashTable) old_texts = NULL, new_texts = NULL;
+
+	if (before == NULL && after == NULL)
+		return;
+	if (before == NULL || after == NULL) {
+		delta->all = TRUE;
+		return;
+	}
+	old_texts = rule_texts(before);
+	new_texts = rule_texts(after);
+	delta_rules_missing(delta, before, new_texts);
+	delta_rules_missing(delta, after, old_texts);
+}
+
+static gboolean
+side_differs(const VsNic *before, const VsNic *after)
+{
+	g_autoptr(GString) a = g_string_new(NULL);
+	g_autoptr(GString) b = g_string_new(NULL);
+
+	put_side(a, before);
+	put_side(b, after);
+	return strcmp(a->str, b->str) != 0;
+}
+
+/* A NIC's whole change: its side (all flows) or its NIC and subnet NSGs. */
+static void
+delta_nic(Delta *delta, const VsNic *before, const VsNic *after, gboolean with_subnet)
+{
+	if (side_differs(before, after)) {
+		delta->all = TRUE;
+		return;
+	}
+	delta_nsg(delta, before->nsg, after->nsg);
+	if (with_subnet)
+		delta_nsg(delta, before->subnet != NULL ? before->subnet->nsg : NULL,
+			  after->subnet != NULL ? after->subnet->nsg : NULL);
+}
+
+static gboolean
+overlaps(const GArray *ranges, VsPortRange range)
+{
+	for (guint i = 0; i < ranges->len; i++) {
+		VsPortRange other = g_array_index(ranges, VsPortRange, i);
+
+		if (other.lo <= range.hi && range.lo <= other.hi)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* ---------------------------------------------------------------- walking */
+
+struct VsDiffPair {
+	GArray *source_class; /* guint16 per member of the source block (shared, read only) */
+	GArray *destination_class;
+	guint destination_classes;
+	GPtrArray *cells;    /* per pair of classes: GArray of VsDifference (source and
+				destination unset), or NULL for none */
+	guint64 differences; /* over the pair's classes (not VMs) */
+};
+
+static void
+cell_free(GArray *cell)
+{
+	if (cell != NULL)
+		g_array_unref(cell);
+}
+
+static void
+diff_pair_free(VsDiffPair *pair)
+{
+	if (pair == NULL)
+		return;
+	g_array_unref(pair->source_class);
+	g_array_unref(pair->destination_class);
+	g_ptr_array_unref(pair->cells);
+	g_free(pair);
 }
 
 static const VsNic *
@@ -364,31 +484,163 @@ compare_class(PairWalk *walk, VsProtocol protocol, VsPortRange range)
 	g_array_append_val(walk->out, difference);
 }
 
+/* Every port class of one protocol that the change can alter (ranges: its ports; NULL
+ * for every port). */
 static void
-compare_protocol(PairWalk *walk, const VsPortClasses *classes)
+compare_protocol(PairWalk *walk, const VsPortClasses *classes, const GArray *ranges)
 {
 	walk->open_before = walk->open_after = NULL;
-	for (guint c = 0; c < vs_port_classes_count(classes); c++)
-		compare_class(walk, classes->protocol, vs_port_classes_range(classes, c));
+	for (guint c = 0; c < vs_port_classes_count(classes); c++) {
+		VsPortRange range = vs_port_classes_range(classes, c);
+
+		if (ranges != NULL && !overlaps(ranges, range)) {
+			walk->open_before = walk->open_after = NULL; /* unchanged: a gap */
+			continue;
+		}
+		compare_class(walk, classes->protocol, range);
+	}
 	walk->open_before = walk->open_after = NULL;
+}
+
+/* Classes and walks one pair of blocks, for the flows delta says can change. */
+static VsDiffPair *
+diff_pair(VsDiff *diff, const VsEngine *const engines[2], guint a, guint b, const Delta *delta)
+{
+	VsDiffPair *out = g_new0(VsDiffPair, 1);
+	VsBlockPair pair;
+
+	vs_blocks_pair(diff->blocks, a, b, &pair);
+	out->destination_classes = pair.destination_classes;
+	out->cells = g_ptr_array_new_with_free_func((GDestroyNotify)cell_free);
+	for (guint i = 0; i < pair.source_classes; i++) {
+		for (guint j = 0; j < pair.destination_classes; j++) {
+			PairWalk walk = {.diff = diff, .engines = {engines[0], engines[1]}};
+			guint s, d;
+
+			g_ptr_array_add(out->cells, NULL);
+			if (!vs_block_pair_representatives(diff->blocks, &pair, a, b, i, j, &s, &d))
+				continue;
+			walk.sources[0] = first_nic(diff->old_model,
+						    g_array_index(diff->old_index, guint, s));
+			walk.sources[1] = first_nic(diff->new_model, s);
+			if (d != G_MAXUINT) {
+				walk.destinations[0] = first_nic(
+					diff->old_model, g_array_index(diff->old_index, guint, d));
+				walk.destinations[1] = first_nic(diff->new_model, d);
+			}
+			walk.out = g_array_new(FALSE, FALSE, sizeof(VsDifference));
+			compare_protocol(&walk, pair.tcp, delta->all ? NULL : delta->tcp);
+			compare_protocol(&walk, pair.udp, delta->all ? NULL : delta->udp);
+			if (delta->all || delta->icmp)
+				compare_class(&walk, VS_PROTO_ICMP, (VsPortRange){0, 65535});
+			out->differences += walk.out->len;
+			if (walk.out->len > 0)
+				g_ptr_array_index(out->cells, out->cells->len - 1) =
+					g_steal_pointer(&walk.out);
+			else
+				g_array_unref(walk.out);
+		}
+	}
+	out->source_class = g_steal_pointer(&pair.source_class);
+	out->destination_class = g_steal_pointer(&pair.destination_class);
+	vs_block_pair_clear(&pair);
+	return out;
+}
+
+/* The first NICs of a block's first member, in the old and the new model. */
+static void
+block_nics(const VsDiff *diff, guint block, const VsNic **before, const VsNic **after)
+{
+	guint item = g_array_index(vs_blocks_members(diff->blocks, block), guint, 0);
+
+	*before = first_nic(diff->old_model, g_array_index(diff->old_index, guint, item));
+	*after = first_nic(diff->new_model, item);
+}
+
+/* What the change does to a block's own VMs (their sides, their NIC NSGs) and its
+ * subnet's NSG. */
+static void
+delta_block(const VsDiff *diff, guint block, Delta *delta)
+{
+	const GArray *members = vs_blocks_members(diff->blocks, block);
+	const VsNic *before, *after;
+
+	for (guint m = 0; m < members->len && !delta->all; m++) {
+		guint item = g_array_index(members, guint, m);
+
+		delta_nic(delta,
+			  first_nic(diff->old_model, g_array_index(diff->old_index, guint, item)),
+			  first_nic(diff->new_model, item), FALSE);
+	}
+	block_nics(diff, block, &before, &after);
+	delta_nsg(delta, before->subnet != NULL ? before->subnet->nsg : NULL,
+		  after->subnet != NULL ? after->subnet->nsg : NULL);
+}
+
+/* What the change does to an appliance met on the way (both models' NICs). */
+static void
+delta_appliances(Delta *delta, const GPtrArray *before, const GPtrArray *after)
+{
+	if (before->len != after->len) {
+		delta->all = TRUE;
+		return;
+	}
+	for (guint i = 0; i < before->len && !delta->all; i++) {
+		const VsNic *old_nic = g_ptr_array_index(before, i);
+		const VsNic *new_nic = g_ptr_array_index(after, i);
+
+		if (strcmp(old_nic->name, new_nic->name) != 0)
+			delta->all = TRUE;
+		else
+			delta_nic(delta, old_nic, new_nic, TRUE);
+	}
+}
+
+/* Whether any NIC a route names as its next hop differs (side or NSGs). */
+static gboolean
+appliances_differ(const VsModel *old_model, const VsModel *new_model)
+{
+	for (guint i = 0; i < new_model->route_tables->len; i++) {
+		const VsRouteTable *table = g_ptr_array_index(new_model->route_tables, i);
+
+		for (guint r = 0; r < table->routes->len; r++) {
+			const VsRoute *route = g_ptr_array_index(table->routes, r);
+			const VsNic *after, *before;
+			Delta delta;
+			gboolean differs;
+
+			if (!route->has_next_hop_ip)
+				continue;
+			after = vs_model_find_nic_by_ip(new_model, route->next_hop_ip);
+			before = vs_model_find_nic_by_ip(old_model, route->next_hop_ip);
+			if (after == NULL && before == NULL)
+				continue;
+			if (after == NULL || before == NULL)
+				return TRUE;
+			delta_init(&delta);
+			delta_nic(&delta, before, after, TRUE);
+			differs = !delta_empty(&delta);
+			delta_clear(&delta);
+			if (differs)
+				return TRUE;
+		}
+	}
+	return FALSE;
 }
 
 VsDiff *
 vs_diff_new(const VsEngine *old_engine, const VsEngine *new_engine)
 {
 	const VsModel *models[2] = {old_engine->model, new_engine->model};
+	const VsEngine *const engines[2] = {old_engine, new_engine};
 	VsDiff *diff = g_new0(VsDiff, 1);
-	g_autoptr(GPtrArray) old_keys = keys_of(old_engine);
-	g_autoptr(GPtrArray) new_keys = keys_of(new_engine);
-	g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(VsPortClasses) tcp = vs_port_classes_new(VS_PROTO_TCP, models, 2);
-	g_autoptr(VsPortClasses) udp = vs_port_classes_new(VS_PROTO_UDP, models, 2);
-	Contents contents = {g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
-	g_autofree char *old_global = global_content(&contents, models[0]);
-	g_autofree char *new_global = global_content(&contents, models[1]);
+	g_autofree char *old_global = global_content(models[0]);
+	g_autofree char *new_global = global_content(models[1]);
 	gboolean global_changed = strcmp(old_global, new_global) != 0;
-	g_autoptr(GArray) changed = g_array_new(FALSE, FALSE, sizeof(gboolean));
-	guint k;
+	gboolean appliances_changed;
+	VsBlockView views[2] = {{old_engine, NULL}, {new_engine, NULL}};
+	Delta *block_deltas;
+	guint n;
 
 	diff->old_model = models[0];
 	diff->new_model = models[1];
@@ -396,7 +648,6 @@ vs_diff_new(const VsEngine *old_engine, const VsEngine *new_engine)
 	diff->added = g_ptr_array_new();
 	diff->old_index = g_array_new(FALSE, FALSE, sizeof(guint));
 	diff->verdicts = g_ptr_array_new_with_free_func((GDestroyNotify)vs_verdict_free);
-	diff->pairs = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
 	diff->internet = vs_classes_internet_address(models, 2);
 
 	for (guint i = 0; i < models[0]->vms->len; i++) {
@@ -408,68 +659,57 @@ vs_diff_new(const VsEngine *old_engine, const VsEngine *new_engine)
 	for (guint i = 0; i < models[1]->vms->len; i++) {
 		const VsVm *vm = g_ptr_array_index(models[1]->vms, i);
 		const VsVm *old_vm = vs_model_find_vm(models[0], vm->name);
-		const char *old_key =
-			old_vm != NULL ? g_ptr_array_index(old_keys, old_vm->id) : NULL;
-		const char *new_key = g_ptr_array_index(new_keys, i);
 		guint old_index = old_vm != NULL ? old_vm->id : G_MAXUINT;
-
-		gboolean side_changed =
-			global_changed || old_vm == NULL ||
-			side_content(&contents, old_vm) != side_content(&contents, vm);
 
 		if (old_vm == NULL)
 			g_ptr_array_add(diff->added, vm->name);
 		g_array_append_val(diff->old_index, old_index);
-		/* a VM missing (or without a NIC) on either side has no flows to compare */
-		g_ptr_array_add(keys, old_key != NULL && new_key != NULL
-					      ? g_strdup_printf("%s\n%s\n%d", old_key, new_key,
-								side_changed)
-					      : NULL);
 	}
-	g_hash_table_unref(contents.ids);
-	diff->partition = vs_vm_partition_new(keys);
-	for (guint i = 0; i < vs_vm_partition_count(diff->partition); i++) {
-		guint member = g_array_index(vs_vm_partition_members(diff->partition, i), guint, 0);
-		gboolean side_changed = g_str_has_suffix(g_ptr_array_index(keys, member), "1");
+	/* a VM missing (or without a NIC) on either side has no flows to compare */
+	views[0].vm_index = diff->old_index;
+	diff->blocks = vs_blocks_new(views, 2, models[1]->vms->len, FALSE, VS_PROTO_TCP, 0,
+				     diff->internet);
+	n = vs_blocks_count(diff->blocks);
+	appliances_changed = !global_changed && appliances_differ(models[0], models[1]);
 
-		g_array_append_val(changed, side_changed);
+	block_deltas = g_new(Delta, MAX(n, 1));
+	for (guint b = 0; b < n; b++) {
+		delta_init(&block_deltas[b]);
+		block_deltas[b].all = global_changed;
+		if (!global_changed)
+			delta_block(diff, b, &block_deltas[b]);
 	}
+	diff->pairs = g_ptr_array_new_full((n + 1) * n, (GDestroyNotify)diff_pair_free);
+	for (guint a = 0; a < n; a++) {
+		for (guint b = 0; b <= n; b++) {
+			guint destination = b < n ? b : VS_BLOCK_INTERNET;
+			Delta delta;
 
-	k = vs_vm_partition_count(diff->partition);
-	for (guint i = 0; i < k; i++) {
-		const GArray *from = vs_vm_partition_members(diff->partition, i);
+			delta_init(&delta);
+			delta_merge(&delta, &block_deltas[a]);
+			if (b < n)
+				delta_merge(&delta, &block_deltas[b]);
+			if (appliances_changed && !delta.all) {
+				g_autoptr(GPtrArray) before = g_ptr_array_new();
+				g_autoptr(GPtrArray) after = g_ptr_array_new();
 
-		for (guint j = 0; j <= k; j++) {
-			PairWalk walk = {.diff = diff, .engines = {old_engine, new_engine}};
-			guint source = g_array_index(from, guint, 0), destination = G_MAXUINT;
-
-			walk.out = g_array_new(FALSE, FALSE, sizeof(VsDifference));
-			g_ptr_array_add(diff->pairs, walk.out);
-			if (j == i && from->len < 2)
-				continue; /* no pair of distinct VMs */
-			/* both ends and everything between them the same: no difference */
-			if (!global_changed && !g_array_index(changed, gboolean, i) &&
-			    (j == k || !g_array_index(changed, gboolean, j)))
-				continue;
-			if (j == i)
-				destination = g_array_index(from, guint, 1);
-			else if (j < k)
-				destination = g_array_index(
-					vs_vm_partition_members(diff->partition, j), guint, 0);
-			walk.sources[0] =
-				first_nic(models[0], g_array_index(diff->old_index, guint, source));
-			walk.sources[1] = first_nic(models[1], source);
-			if (destination != G_MAXUINT) {
-				walk.destinations[0] =
-					first_nic(models[0], g_array_index(diff->old_index, guint,
-									   destination));
-				walk.destinations[1] = first_nic(models[1], destination);
+				vs_blocks_appliances(diff->blocks, 0, a, destination, before);
+				vs_blocks_appliances(diff->blocks, 1, a, destination, after);
+				delta_appliances(&delta, before, after);
 			}
-			compare_protocol(&walk, tcp);
-			compare_protocol(&walk, udp);
-			compare_class(&walk, VS_PROTO_ICMP, (VsPortRange){0, 65535});
+			/* nothing the pair's walks consult differs: no flow of it changes */
+			g_ptr_array_add(diff->pairs,
+					delta_empty(&delta)
+						? NULL
+						: diff_pair(diff, engines, a, destination, &delta));
+			if (!delta_empty(&delta))
+				diff->pairs_walked++;
+			delta_clear(&delta);
 		}
 	}
+	for (guint b = 0; b < n; b++)
+		delta_clear(&block_deltas[b]);
+	g_free(block_deltas);
 	return diff;
 }
 
@@ -481,26 +721,43 @@ vs_diff_free(VsDiff *diff)
 	g_ptr_array_unref(diff->removed);
 	g_ptr_array_unref(diff->added);
 	g_array_unref(diff->old_index);
-	vs_vm_partition_free(diff->partition);
-	g_ptr_array_unref(diff->pairs);
+	if (diff->pairs != NULL)
+		g_ptr_array_unref(diff->pairs);
+	vs_blocks_free(diff->blocks);
 	g_ptr_array_unref(diff->verdicts);
 	g_free(diff);
+}
+
+/* The differences of a pair of VMs (destination VS_MATRIX_INTERNET for the internet),
+ * or NULL for none. */
+static const GArray *
+pair_differences(const VsDiff *diff, guint source, guint destination)
+{
+	guint n = vs_blocks_count(diff->blocks);
+	guint a = vs_blocks_block_of(diff->blocks, source);
+	guint b = destination == VS_MATRIX_INTERNET ? n
+						    : vs_blocks_block_of(diff->blocks, destination);
+	const VsDiffPair *pair;
+	guint i, j = 0;
+
+	if (a == G_MAXUINT || b == G_MAXUINT || source == destination)
+		return NULL;
+	pair = g_ptr_array_index(diff->pairs, a * (n + 1) + b);
+	if (pair == NULL || pair->differences == 0)
+		return NULL;
+	i = g_array_index(pair->source_class, guint16, vs_blocks_position(diff->blocks, source));
+	if (b < n)
+		j = g_array_index(pair->destination_class, guint16,
+				  vs_blocks_position(diff->blocks, destination));
+	return g_ptr_array_index(pair->cells, i * pair->destination_classes + j);
 }
 
 static void
 append_pair(const VsDiff *diff, GArray *out, guint source, guint destination)
 {
-	guint k = vs_vm_partition_count(diff->partition);
-	guint i = g_array_index(diff->partition->class_of, guint, source);
-	guint j = destination == VS_MATRIX_INTERNET
-			  ? k
-			  : g_array_index(diff->partition->class_of, guint, destination);
-	const GArray *found;
+	const GArray *found = pair_differences(diff, source, destination);
 
-	if (i == G_MAXUINT || j == G_MAXUINT)
-		return;
-	found = g_ptr_array_index(diff->pairs, i * (k + 1) + j);
-	for (guint d = 0; d < found->len; d++) {
+	for (guint d = 0; found != NULL && d < found->len; d++) {
 		VsDifference difference = g_array_index(found, VsDifference, d);
 
 		difference.source = source;
@@ -509,21 +766,103 @@ append_pair(const VsDiff *diff, GArray *out, guint source, guint destination)
 	}
 }
 
+static gint
+compare_guint(gconstpointer a, gconstpointer b)
+{
+	guint x = *(const guint *)a, y = *(const guint *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 GArray *
 vs_diff_differences(const VsDiff *diff)
 {
 	GArray *out = g_array_new(FALSE, FALSE, sizeof(VsDifference));
-	const GArray *class_of = diff->partition->class_of;
+	guint n = vs_blocks_count(diff->blocks);
+	/* per source block: the VMs of the destination blocks with differences, ascending */
+	g_autoptr(GPtrArray) targets =
+		g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
 
-	for (guint s = 0; s < class_of->len; s++) {
-		if (g_array_index(class_of, guint, s) == G_MAXUINT)
+	for (guint a = 0; a < n; a++) {
+		GArray *list = g_array_new(FALSE, FALSE, sizeof(guint));
+
+		for (guint b = 0; b < n; b++) {
+			const VsDiffPair *pair = g_ptr_array_index(diff->pairs, a * (n + 1) + b);
+
+			if (pair != NULL && pair->differences > 0)
+				g_array_append_vals(list, vs_blocks_members(diff->blocks, b)->data,
+						    vs_blocks_members(diff->blocks, b)->len);
+		}
+		g_array_sort(list, compare_guint);
+		g_ptr_array_add(targets, list);
+	}
+	for (guint s = 0; s < diff->new_model->vms->len; s++) {
+		guint a = vs_blocks_block_of(diff->blocks, s);
+		const GArray *list;
+
+		if (a == G_MAXUINT)
 			continue;
-		for (guint d = 0; d < class_of->len; d++)
-			if (d != s && g_array_index(class_of, guint, d) != G_MAXUINT)
-				append_pair(diff, out, s, d);
+		list = g_ptr_array_index(targets, a);
+		for (guint d = 0; d < list->len; d++)
+			append_pair(diff, out, s, g_array_index(list, guint, d));
 		append_pair(diff, out, s, VS_MATRIX_INTERNET);
 	}
 	return out;
+}
+
+guint64
+vs_diff_count(const VsDiff *diff)
+{
+	guint n = vs_blocks_count(diff->blocks);
+	guint64 total = 0;
+
+	for (guint a = 0; a < n; a++) {
+		const GArray *from = vs_blocks_members(diff->blocks, a);
+
+		for (guint b = 0; b <= n; b++) {
+			const VsDiffPair *pair = g_ptr_array_index(diff->pairs, a * (n + 1) + b);
+			const GArray *to = b < n ? vs_blocks_members(diff->blocks, b) : NULL;
+			g_autofree guint64 *sources = NULL, *destinations = NULL;
+			guint source_classes = 0;
+
+			if (pair == NULL || pair->differences == 0)
+				continue;
+			/* members per class, then every pair of classes times its differences,
+			 * less the pairs of a VM with itself */
+			for (guint m = 0; m < from->len; m++)
+				source_classes = MAX(
+					source_classes,
+					(guint)g_array_index(pair->source_class, guint16, m) + 1);
+			sources = g_new0(guint64, source_classes);
+			destinations = g_new0(guint64, pair->destination_classes);
+			for (guint m = 0; m < from->len; m++)
+				sources[g_array_index(pair->source_class, guint16, m)]++;
+			if (to == NULL)
+				destinations[0] = 1;
+			for (guint m = 0; to != NULL && m < to->len; m++)
+				destinations[g_array_index(pair->destination_class, guint16, m)]++;
+			for (guint i = 0; i < source_classes; i++) {
+				for (guint j = 0; j < pair->destination_classes; j++) {
+					const GArray *cell = g_ptr_array_index(
+						pair->cells, i * pair->destination_classes + j);
+
+					if (cell != NULL)
+						total += sources[i] * destinations[j] * cell->len;
+				}
+			}
+			for (guint m = 0; a == b && m < from->len; m++) {
+				const GArray *cell = g_ptr_array_index(
+					pair->cells,
+					g_array_index(pair->source_class, guint16, m) *
+							pair->destination_classes +
+						g_array_index(pair->destination_class, guint16, m));
+
+				if (cell != NULL)
+					total -= cell->len;
+			}
+		}
+	}
+	return total;
 }
 
 gboolean
@@ -531,10 +870,12 @@ vs_diff_changed(const VsDiff *diff)
 {
 	if (diff->removed->len > 0 || diff->added->len > 0)
 		return TRUE;
-	/* a pair of classes with differences matters only if it has a pair of VMs: every
-	 * pair of distinct classes does, and (i, i) was walked only with two members */
-	for (guint p = 0; p < diff->pairs->len; p++)
-		if (((GArray *)g_ptr_array_index(diff->pairs, p))->len > 0)
+	/* a pair of classes was walked only when it holds a pair of distinct VMs */
+	for (guint p = 0; p < diff->pairs->len; p++) {
+		const VsDiffPair *pair = g_ptr_array_index(diff->pairs, p);
+
+		if (pair != NULL && pair->differences > 0)
 			return TRUE;
+	}
 	return FALSE;
 }

@@ -2,8 +2,9 @@
  * diff.h - what a change does: every (source VM, destination VM or the
  * internet, protocol, destination port range) whose verdict differs between
  * two versions of a model, exhaustively over every port of tcp and udp and
- * over icmp, computed over equivalence classes (classes.h) and merged into
- * maximal port ranges.
+ * over icmp, computed over equivalence classes (blocks.h, classes.h) and
+ * merged into maximal port ranges; only the pairs of subnets and the ports
+ * that the change can reach are walked (diff.c).
  *
  * VMs are matched by name.  A verdict differs when the connection status
  * differs (Reachable / Unreachable); a change of the deciding rule alone (a
@@ -14,6 +15,7 @@
 
 #include <glib.h>
 
+#include "blocks.h"
 #include "classes.h"
 #include "matrix.h"
 #include "verdict.h"
@@ -28,19 +30,23 @@ typedef struct {
 	const VsVerdict *after;  /* decided in the new model */
 } VsDifference;
 
+/* One pair of blocks: the classes of its two ends and the differences per pair. */
+typedef struct VsDiffPair VsDiffPair;
+
 typedef struct {
 	const VsModel *old_model;
 	const VsModel *new_model;
 	GPtrArray *removed; /* const char*, borrowed: VMs only in the old model, its order */
 	GPtrArray *added;   /* const char*, borrowed: VMs only in the new model, its order */
 	GArray *old_index;  /* guint per new VM index: its index in the old model, or G_MAXUINT */
-	VsVmPartition *partition; /* of the VMs of both models, by both keys */
+	VsBlocks *blocks;   /* the common VMs by (old subnet, new subnet) (blocks.h) */
 	VsIp4 internet;
-	/* per pair of classes (i, j), index i * (classes + 1) + j: GArray of
-	 * VsDifference with source and destination unset (G_MAXUINT) */
+	/* per pair of blocks (a, b), index a * (blocks + 1) + b, b == blocks for the
+	 * internet: VsDiffPair*, or NULL where nothing the pair consults differs */
 	GPtrArray *pairs;
 	GPtrArray *verdicts; /* VsVerdict*, owned: those the differences point at */
 	guint walks;
+	guint pairs_walked; /* pairs of blocks that were classed and walked */
 } VsDiff;
 
 VsDiff *vs_diff_new(const VsEngine *old_engine, const VsEngine *new_engine);
@@ -54,6 +60,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsDiff, vs_diff_free)
  * VsDifference (pointers borrowed from diff).
  */
 GArray *vs_diff_differences(const VsDiff *diff);
+
+/* How many differences vs_diff_differences() would list, without listing them (a
+ * change of an appliance of a large estate can make hundreds of millions). */
+guint64 vs_diff_count(const VsDiff *diff);
 
 /* TRUE when the change alters anything: a difference, or a VM added or removed. */
 gboolean vs_diff_changed(const VsDiff *diff);

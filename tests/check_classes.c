@@ -775,6 +775,150 @@ START_TEST(test_diff_equals_brute_force)
 }
 END_TEST
 
+/* The generated model's text with the nth inbound Allow rule after anchor changed to
+ * Deny; NULL when there is none. */
+static char *
+flip_rule(const char *text, const char *anchor, guint nth)
+{
+	const char *rule = strstr(text, anchor);
+	const char *allow = rule;
+	GString *changed;
+
+	for (guint i = 0; allow != NULL && i <= nth; i++)
+		allow = strstr(allow + (i > 0), "direction: Inbound, access: Allow");
+	if (allow == NULL)
+		return NULL;
+	changed = g_string_new(text);
+	g_string_overwrite_len(changed, (gsize)(allow - text), "direction: Inbound, access: Deny ",
+			       33);
+	return g_string_free(changed, FALSE);
+}
+
+/*
+ * diff on a generated estate against walks of sampled flows: for every stride-th pair
+ * of VMs, at the edges of every port class of either model and a few random ports, a
+ * flow is reported exactly when its status differs; and each reported range differs
+ * at both ends.  Two one-rule changes: a spoke subnet NSG's rule, and the hub
+ * firewall's allow-private-in (which reaches almost every pair).
+ */
+START_TEST(test_diff_equals_walks_on_a_generated_estate)
+{
+	static const char *const anchors[] = {"  - name: nsg-2-1\n", "{name: allow-private-in,"};
+	VsGenParams params = {200, 700, 60, 11, TRUE};
+	g_autoptr(GString) text = g_string_new(NULL);
+	g_autofree char *changed = NULL;
+	g_autoptr(VsDiagList) diags = vs_diag_list_new(0);
+	g_autoptr(VsModel) old_model = NULL, new_model = NULL;
+	g_autoptr(VsEngine) old_engine = NULL, new_engine = NULL;
+	g_autoptr(VsDiff) diff = NULL;
+	g_autoptr(GArray) differences = NULL;
+	g_autoptr(GHashTable) ranges = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+							     (GDestroyNotify)g_array_unref);
+	g_autoptr(GArray) tcp_ports = NULL;
+	g_autoptr(GArray) udp_ports = NULL;
+	const GArray *ports[2];
+	const VsProtocol protocols[] = {VS_PROTO_TCP, VS_PROTO_UDP, VS_PROTO_ICMP};
+	guint stride = matrix_stride() * 3, n, flows = 0, differing = 0;
+	guint64 k = 0;
+	GRand *rand = g_rand_new_with_seed(17);
+
+	vs_gen_model(text, &params);
+	old_model = vs_load_data(text->str, text->len, "old.yaml", diags, NULL);
+	ck_assert(old_model != NULL);
+	old_engine = vs_engine_new(old_model);
+	/* the first such rule whose change changes something (many are shadowed) */
+	for (guint nth = 0; diff == NULL || !vs_diff_changed(diff); nth++) {
+		g_clear_pointer(&diff, vs_diff_free);
+		g_clear_pointer(&new_engine, vs_engine_free);
+		g_clear_pointer(&new_model, vs_model_free);
+		g_clear_pointer(&changed, g_free);
+		changed = flip_rule(text->str, anchors[_i], nth);
+		ck_assert(changed != NULL);
+		new_model = vs_load_data(changed, strlen(changed), "new.yaml", diags, NULL);
+		ck_assert(new_model != NULL);
+		new_engine = vs_engine_new(new_model);
+		diff = vs_diff_new(old_engine, new_engine);
+	}
+	differences = vs_diff_differences(diff);
+	ck_assert_uint_eq(vs_diff_count(diff), differences->len);
+	for (guint i = 0; i < differences->len; i++) {
+		const VsDifference *d = &g_array_index(differences, VsDifference, i);
+		g_autofree char *key =
+			g_strdup_printf("%u>%u>%d", d->source, d->destination, d->protocol);
+		GArray *list = g_hash_table_lookup(ranges, key);
+		const guint16 ends[2] = {d->ports.lo, d->ports.hi};
+
+		if (list == NULL) {
+			list = g_array_new(FALSE, FALSE, sizeof(VsPortRange));
+			g_hash_table_insert(ranges, g_steal_pointer(&key), list);
+		}
+		g_array_append_val(list, d->ports);
+		/* a reported range differs at both of its ends */
+		for (guint e = 0; e < 2; e++)
+			ck_assert(status_of(old_engine, d->source, d->destination, diff->internet,
+					    d->protocol, ends[e], FALSE) !=
+				  status_of(new_engine, d->source, d->destination, diff->internet,
+					    d->protocol, ends[e], FALSE));
+	}
+	ports[0] = tcp_ports = ports_to_ask(new_model, VS_PROTO_TCP);
+	ports[1] = udp_ports = ports_to_ask(new_model, VS_PROTO_UDP);
+	n = new_model->vms->len;
+	for (guint s = 0; s < n; s++) {
+		for (guint d = 0; d <= n; d++, k++) {
+			guint destination = d == n ? VS_MATRIX_INTERNET : d;
+
+			if (destination == s || k % stride != 0)
+				continue;
+			for (gsize p = 0; p < G_N_ELEMENTS(protocols); p++) {
+				g_autofree char *key =
+					g_strdup_printf("%u>%u>%d", s, destination, protocols[p]);
+				const GArray *list = g_hash_table_lookup(ranges, key);
+				guint count = p < 2 ? ports[p]->len + 4 : 1;
+
+				for (guint i = 0; i < count; i++) {
+					guint16 port =
+						p == 2 ? 0
+						: i < ports[p]->len
+							? g_array_index(ports[p], guint16, i)
+							: (guint16)g_rand_int_range(rand, 0, 65536);
+					gboolean old = status_of(old_engine, s, destination,
+								 diff->internet, protocols[p], port,
+								 FALSE);
+					gboolean now = status_of(new_engine, s, destination,
+								 diff->internet, protocols[p], port,
+								 FALSE);
+
+					if (p < 2 && i < ports[p]->len && i % 3 != k % 3)
+						continue; /* a third of the class edges per pair */
+					ck_assert_msg((old != now) == (list != NULL &&
+								       in_ranges(list, port)),
+						      "%s: %s -> %s %s/%u: %s -> %s, diff says %s",
+						      anchors[_i], name_of(new_model, s),
+						      name_of(new_model, destination),
+						      vs_protocol_name(protocols[p]), port,
+						      old ? "Reachable" : "Unreachable",
+						      now ? "Reachable" : "Unreachable",
+						      list != NULL && in_ranges(list, port)
+							      ? "differs"
+							      : "same");
+					flows++;
+					differing += old != now;
+				}
+			}
+		}
+	}
+	g_rand_free(rand);
+	fprintf(stderr,
+		"diff = walks: generated estate of %u VMs, %s flipped to Deny: %u flows compared "
+		"(1 pair in %u), %u differ; diff: %u differences, %u walks, %u of %u pairs of "
+		"subnets walked\n",
+		n, anchors[_i][0] == ' ' ? "an inbound Allow of nsg-2-1" : "allow-private-in",
+		flows, stride, differing, differences->len, diff->walks, diff->pairs_walked,
+		diff->pairs->len);
+	ck_assert_uint_gt(differing, 0);
+}
+END_TEST
+
 START_TEST(test_diff_of_a_refactoring_is_empty)
 {
 	/* no difference: a sample of the ports is enough to catch a careless refactoring
@@ -858,6 +1002,7 @@ classes_suite(void)
 	tcase_set_timeout(diff, 300);
 	tcase_add_test(diff, test_diff_equals_brute_force);
 	tcase_add_test(diff, test_diff_of_a_refactoring_is_empty);
+	tcase_add_loop_test(diff, test_diff_equals_walks_on_a_generated_estate, 0, 2);
 	tcase_add_test(diff, test_diff_names_the_deciding_rule);
 	tcase_add_test(diff, test_diff_reports_vms_added_and_removed);
 	suite_add_tcase(suite, diff);
