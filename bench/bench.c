@@ -145,9 +145,13 @@ typedef struct {
 	guint vms, rules, routes;
 	double walk_hops;
 	double matrix_s, matrix_naive_s; /* one port (tcp/443); naive: every pair, extrapolated */
-	guint matrix_classes, matrix_walks;
-	double diff_s;
-	guint diff_differences, diff_walks;
+	guint matrix_blocks, matrix_walks;
+	double matrix_classes; /* per pair of subnets, both ends */
+	/* diff for two one-rule changes: [0] the hub firewall's allow-private-in, [1] an
+	 * inbound Allow of a spoke subnet's NSG (nsg-3-1) */
+	double diff_s[2];
+	guint diff_walks[2], diff_pairs[2], diff_pairs_total[2];
+	guint64 diff_differences[2];
 } Figures;
 
 /* The fastest of runs, in seconds, of one load; the model of the last run is kept. */
@@ -174,9 +178,58 @@ timed_load(const char *path, guint runs, double *best)
 	return model;
 }
 
-/* The largest models matrix and diff are run on (see measure). */
-#define MATRIX_MAX_VMS 1000
-#define DIFF_MAX_VMS 10
+/* The largest models matrix and the diffs are run on (see measure): the hub firewall
+ * change reaches nearly every pair of subnets at every port, so its cost grows like
+ * an all-ports matrix; VS_BENCH_HUB_DIFF_MAX_VMS raises its limit. */
+#define MATRIX_MAX_VMS 10000
+#define DIFF_MAX_VMS 10000
+#define HUB_DIFF_MAX_VMS 1000
+
+/* The model text with the nth inbound Allow rule after anchor changed to Deny; NULL
+ * when there is none. */
+static GString *
+flip_rule(const GString *text, const char *anchor, guint nth)
+{
+	const char *allow = strstr(text->str, anchor);
+	GString *changed;
+
+	for (guint i = 0; allow != NULL && i <= nth; i++)
+		allow = strstr(allow + (i > 0), "direction: Inbound, access: Allow");
+	if (allow == NULL)
+		return NULL;
+	changed = g_string_new_len(text->str, (gssize)text->len);
+	g_string_overwrite_len(changed, (gsize)(allow - text->str) + 20, "access: Deny ", 13);
+	return changed;
+}
+
+static VsEngine *
+changed_engine(const GString *changed, const char *path, VsModel **model)
+{
+	g_autoptr(VsDiagList) diags = vs_diag_list_new(0);
+	g_autoptr(GError) error = NULL;
+
+	*model = vs_load_data(changed->str, changed->len, path, diags, &error);
+	if (*model == NULL) {
+		fprintf(stderr, "vnetsim-bench: the changed model: %s\n", error->message);
+		exit(1);
+	}
+	return vs_engine_new(*model);
+}
+
+/* Times vs_diff_new and vs_diff_count (not vs_diff_differences, which lists every pair
+ * of VMs: hundreds of millions for the hub change at M). */
+static void
+timed_diff(const VsEngine *engine, const VsEngine *new_engine, Figures *figures, guint which)
+{
+	double start = cpu_now();
+	g_autoptr(VsDiff) diff = vs_diff_new(engine, new_engine);
+
+	figures->diff_differences[which] = vs_diff_count(diff);
+	figures->diff_s[which] = cpu_now() - start;
+	figures->diff_walks[which] = diff->walks;
+	figures->diff_pairs[which] = diff->pairs_walked;
+	figures->diff_pairs_total[which] = diff->pairs->len;
+}
 
 static void
 measure(const char *size, const char *dir, Figures *figures)
@@ -350,55 +403,70 @@ measure(const char *size, const char *dir, Figures *figures)
 	figures->naive_us = total * 1e6 / naive_n;
 	qsort(samples, naive_n, sizeof(double), compare_double);
 	figures->naive_p50_us = samples[naive_n / 2];
-	/* matrix for one port: every VM to every VM and the internet, over classes.  Its
-	 * walks are verdict-only, but the VM classes grow with the VMs (799 of 1,000 at S),
-	 * so beyond S it is tens of millions of walks: not run there. */
+	/* matrix for one port: every VM to every VM and the internet, over classes decided
+	 * per pair of subnets (blocks.c) */
 	figures->matrix_s = figures->matrix_naive_s = -1;
-	figures->diff_s = -1;
+	figures->diff_s[0] = figures->diff_s[1] = -1;
 	if (model->vms->len <= MATRIX_MAX_VMS) {
 		g_autoptr(VsMatrix) matrix = NULL;
 		double pairs = (double)model->vms->len * model->vms->len;
+		guint blocks;
 
 		start = cpu_now();
 		matrix = vs_matrix_new(engine, VS_PROTO_TCP, 443);
 		figures->matrix_s = cpu_now() - start;
-		figures->matrix_classes = vs_blocks_count(matrix->blocks);
+		blocks = vs_blocks_count(matrix->blocks);
+		figures->matrix_blocks = blocks;
+		figures->matrix_classes =
+			(double)matrix->classes / MAX(1.0, (double)blocks * blocks);
 		figures->matrix_walks = matrix->walks;
 		/* the naive way: one naive check per ordered pair (extrapolated from its rate) */
 		figures->matrix_naive_s = pairs / figures->naive_per_s;
 	}
 
-	/* diff for a one-rule change: the hub firewall's allow-private-in (priority 100)
-	 * becomes a deny, which cuts every path through the firewalls.
-	 * That changes an appliance, so every pair of classes is walked, times every port
-	 * class, twice: only the smallest size finishes in reasonable time. */
-	if (model->vms->len <= DIFF_MAX_VMS) {
-		const char *rule = strstr(text->str, "{name: allow-private-in,");
-		const char *allow = rule != NULL ? strstr(rule, "access: Allow") : NULL;
-		g_autoptr(GString) changed = g_string_new_len(text->str, (gssize)text->len);
-		g_autoptr(VsDiagList) diags = vs_diag_list_new(0);
-		g_autoptr(VsModel) new_model = NULL;
-		g_autoptr(VsEngine) new_engine = NULL;
-		g_autoptr(VsDiff) diff = NULL;
-		g_autoptr(GArray) differences = NULL;
+	/* diff for a one-rule change, twice.  The hub firewall's allow-private-in (priority
+	 * 100) becoming a deny cuts every path through the firewalls: nearly every pair of
+	 * subnets, at every port.  An inbound Allow of a spoke subnet's NSG becoming a
+	 * deny (the first in nsg-3-1, else nsg-2-1 or nsg-1-1, that changes any verdict:
+	 * many are shadowed) is the
+	 * everyday change: the pairs of that subnet, at that rule's ports. */
+	{
+		const char *hub_limit = g_getenv("VS_BENCH_HUB_DIFF_MAX_VMS");
+		guint hub_max = hub_limit != NULL ? (guint)g_ascii_strtoull(hub_limit, NULL, 10)
+						  : HUB_DIFF_MAX_VMS;
+		g_autoptr(GString) hub = flip_rule(text, "{name: allow-private-in,", 0);
 
-		if (allow == NULL) {
+		if (hub == NULL) {
 			fprintf(stderr, "vnetsim-bench: no rule allow-private-in to change\n");
 			exit(1);
 		}
-		g_string_overwrite_len(changed, (gsize)(allow - text->str), "access: Deny ", 13);
-		new_model = vs_load_data(changed->str, changed->len, path, diags, &error);
-		if (new_model == NULL) {
-			fprintf(stderr, "vnetsim-bench: the changed model: %s\n", error->message);
-			exit(1);
+		if (model->vms->len <= MIN(DIFF_MAX_VMS, hub_max)) {
+			g_autoptr(VsModel) new_model = NULL;
+			g_autoptr(VsEngine) new_engine = changed_engine(hub, path, &new_model);
+
+			timed_diff(engine, new_engine, figures, 0);
 		}
-		new_engine = vs_engine_new(new_model);
-		start = cpu_now();
-		diff = vs_diff_new(engine, new_engine);
-		differences = vs_diff_differences(diff);
-		figures->diff_s = cpu_now() - start;
-		figures->diff_differences = differences->len;
-		figures->diff_walks = diff->walks;
+	}
+	if (model->vms->len <= DIFF_MAX_VMS) {
+		static const char *const nsgs[] = {"  - name: nsg-3-1\n", "  - name: nsg-2-1\n",
+						   "  - name: nsg-1-1\n"};
+		gboolean found = FALSE;
+
+		for (gsize g = 0; g < G_N_ELEMENTS(nsgs) && !found; g++) {
+			for (guint nth = 0; !found; nth++) {
+				g_autoptr(GString) spoke = flip_rule(text, nsgs[g], nth);
+				g_autoptr(VsModel) new_model = NULL;
+				g_autoptr(VsEngine) new_engine = NULL;
+
+				if (spoke == NULL)
+					break;
+				new_engine = changed_engine(spoke, path, &new_model);
+				timed_diff(engine, new_engine, figures, 1);
+				found = figures->diff_differences[1] > 0;
+			}
+		}
+		if (!found)
+			figures->diff_s[1] = -1; /* no spoke rule changes anything: not run */
 	}
 	(void)sink;
 	unlink(path);
@@ -453,12 +521,21 @@ FIELD(f_batch_full, f->batch_full_per_s)
 FIELD(f_naive, f->naive_per_s)
 FIELD(f_hops, f->walk_hops)
 FIELD(f_matrix, f->matrix_s)
-FIELD(f_matrix_classes, f->matrix_s < 0 ? -1.0 : (double)f->matrix_classes)
+FIELD(f_matrix_blocks, f->matrix_s < 0 ? -1.0 : (double)f->matrix_blocks)
+FIELD(f_matrix_classes, f->matrix_s < 0 ? -1.0 : f->matrix_classes)
 FIELD(f_matrix_walks, f->matrix_s < 0 ? -1.0 : (double)f->matrix_walks)
 FIELD(f_matrix_ratio, f->matrix_s < 0 ? -1.0 : f->matrix_naive_s / f->matrix_s)
-FIELD(f_diff, f->diff_s)
-FIELD(f_diff_walks, f->diff_s < 0 ? -1.0 : (double)f->diff_walks)
-FIELD(f_diff_differences, f->diff_s < 0 ? -1.0 : (double)f->diff_differences)
+FIELD(f_diff_hub, f->diff_s[0])
+FIELD(f_diff_hub_walks, f->diff_s[0] < 0 ? -1.0 : (double)f->diff_walks[0])
+FIELD(f_diff_hub_pairs, f->diff_s[0] < 0 ? -1.0 : (double)f->diff_pairs[0])
+FIELD(f_diff_hub_differences, f->diff_s[0] < 0 ? -1.0 : (double)f->diff_differences[0])
+FIELD(f_diff_spoke, f->diff_s[1])
+FIELD(f_diff_spoke_walks, f->diff_s[1] < 0 ? -1.0 : (double)f->diff_walks[1])
+FIELD(f_diff_spoke_pairs, f->diff_s[1] < 0 ? -1.0 : (double)f->diff_pairs[1])
+FIELD(f_diff_spoke_differences, f->diff_s[1] < 0 ? -1.0 : (double)f->diff_differences[1])
+FIELD(f_diff_pairs_total, f->diff_s[1] >= 0   ? (double)f->diff_pairs_total[1]
+			  : f->diff_s[0] >= 0 ? (double)f->diff_pairs_total[0]
+					      : -1.0)
 
 int
 main(int argc, char **argv)
@@ -543,15 +620,24 @@ main(int argc, char **argv)
 	row("batch lines/s, full JSON", count, figures, 0, "", f_batch_full);
 	row("naive checks/s", count, figures, 0, "", f_naive);
 	row("matrix s, tcp/443 (target <= 2 at M)", count, figures, 3, "", f_matrix);
-	row("  VM classes", count, figures, 0, "", f_matrix_classes);
+	row("  subnets (blocks)", count, figures, 0, "", f_matrix_blocks);
+	row("  classes per pair of subnets (mean)", count, figures, 2, "", f_matrix_classes);
 	row("  walks", count, figures, 0, "", f_matrix_walks);
-	row("  vs naive, every pair (target >= 100)", count, figures, 2, "x", f_matrix_ratio);
-	row("diff s, one rule Allow->Deny (<= 1)", count, figures, 3, "", f_diff);
-	row("  walks", count, figures, 0, "", f_diff_walks);
-	row("  differences", count, figures, 0, "", f_diff_differences);
-	printf("\nmatrix runs up to %u VMs and diff up to %u (beyond, they take minutes: "
-	       "classes^2 x port classes walks); \"vs naive\" for matrix is one naive check per ordered "
-	       "pair, extrapolated from the naive rate\n",
-	       MATRIX_MAX_VMS, DIFF_MAX_VMS);
+	row("  vs naive, every pair (target >= 100)", count, figures, 1, "x", f_matrix_ratio);
+	row("pairs of subnets (+ Internet)", count, figures, 0, "", f_diff_pairs_total);
+	row("diff s, hub fw rule Allow->Deny", count, figures, 3, "", f_diff_hub);
+	row("  walks", count, figures, 0, "", f_diff_hub_walks);
+	row("  pairs of subnets walked", count, figures, 0, "", f_diff_hub_pairs);
+	row("  differences", count, figures, 0, "", f_diff_hub_differences);
+	row("diff s, spoke NSG rule Allow->Deny", count, figures, 3, "", f_diff_spoke);
+	row("  walks", count, figures, 0, "", f_diff_spoke_walks);
+	row("  pairs of subnets walked", count, figures, 0, "", f_diff_spoke_pairs);
+	row("  differences", count, figures, 0, "", f_diff_spoke_differences);
+	printf("\nmatrix and diff run up to %u VMs, the hub firewall diff up to %u "
+	       "(VS_BENCH_HUB_DIFF_MAX_VMS): it reaches nearly every pair of subnets at every "
+	       "port; \"vs naive\" for matrix is one naive check per ordered pair, extrapolated "
+	       "from the naive rate; diff s is vs_diff_new + vs_diff_count (target <= 1 s at M "
+	       "for a one-rule change)\n",
+	       MATRIX_MAX_VMS, HUB_DIFF_MAX_VMS);
 	return 0;
 }

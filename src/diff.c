@@ -443,29 +443,42 @@ typedef struct {
 	VsVerdict *open_after;
 } PairWalk;
 
-static VsVerdict *
-walk_in(PairWalk *walk, guint which, VsProtocol protocol, guint16 port)
+static void
+walk_in(PairWalk *walk, guint which, VsProtocol protocol, guint16 port, VsWalkVerdict *out)
 {
 	const VsNic *destination = walk->destinations[which];
+	VsQuery query = {
+		.source = walk->sources[which],
+		.destination = destination != NULL ? destination->private_ip : walk->diff->internet,
+		.protocol = protocol,
+		.source_port = VS_VERDICT_SOURCE_PORT,
+		.destination_port = vs_protocol_has_ports(protocol) ? port : 0,
+	};
 
 	walk->diff->walks++;
-	return vs_verdict_walk(walk->engines[which], walk->sources[which], destination,
-			       destination != NULL ? destination->private_ip : walk->diff->internet,
-			       protocol, port);
+	vs_walk_verdict(walk->engines[which], &query, out);
 }
 
-/* Compares one port class; records it (merged) when the statuses differ. */
+/* Compares one port class; records it (merged) when the statuses differ.  The verdicts
+ * (names, resources) are built only then. */
 static void
 compare_class(PairWalk *walk, VsProtocol protocol, VsPortRange range)
 {
-	g_autoptr(VsVerdict) before = walk_in(walk, 0, protocol, range.lo);
-	g_autoptr(VsVerdict) after = walk_in(walk, 1, protocol, range.lo);
+	VsWalkVerdict walked[2];
+	g_autoptr(VsVerdict) before = NULL;
+	g_autoptr(VsVerdict) after = NULL;
 	VsDifference difference = {G_MAXUINT, G_MAXUINT, protocol, range, NULL, NULL};
 
-	if (before->reachable == after->reachable) {
+	walk_in(walk, 0, protocol, range.lo, &walked[0]);
+	walk_in(walk, 1, protocol, range.lo, &walked[1]);
+	if (walked[0].reachable == walked[1].reachable) {
 		walk->open_before = walk->open_after = NULL;
 		return;
 	}
+	before = vs_verdict_from_walk(walk->engines[0], &walked[0], walk->sources[0],
+				      walk->destinations[0]);
+	after = vs_verdict_from_walk(walk->engines[1], &walked[1], walk->sources[1],
+				     walk->destinations[1]);
 	if (walk->open_before != NULL && vs_verdict_equal(walk->open_before, before) &&
 	    vs_verdict_equal(walk->open_after, after)) {
 		VsDifference *last = &g_array_index(walk->out, VsDifference, walk->out->len - 1);

@@ -216,6 +216,13 @@ vs_render_matrix_json(GString *out, const VsMatrix *matrix)
 void
 vs_render_matrix_csv(GString *out, const VsMatrix *matrix)
 {
+	vs_render_matrix_csv_flushing(out, matrix, NULL, NULL);
+}
+
+void
+vs_render_matrix_csv_flushing(GString *out, const VsMatrix *matrix, VsRenderFlush flush,
+			      gpointer data)
+{
 	g_autoptr(GArray) vms = vs_matrix_vms(matrix);
 
 	if (matrix->summary)
@@ -230,6 +237,8 @@ vs_render_matrix_csv(GString *out, const VsMatrix *matrix)
 		for (guint d = 0; d < destinations->len; d++) {
 			guint destination = g_array_index(destinations, guint, d);
 
+			if (flush != NULL && out->len >= VS_RENDER_MATRIX_CHUNK)
+				flush(out, data);
 			vs_render_csv_field(out, vm_name(matrix->model, source));
 			g_string_append_c(out, ',');
 			vs_render_csv_field(out, vm_name(matrix->model, destination));

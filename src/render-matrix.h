@@ -28,6 +28,18 @@ void vs_render_matrix_json(GString *out, const VsMatrix *matrix);
 /* One row per pair; a header line names the columns. */
 void vs_render_matrix_csv(GString *out, const VsMatrix *matrix);
 
+/* Hands out the text rendered so far; it writes it and empties out. */
+typedef void (*VsRenderFlush)(GString *out, gpointer data);
+
+/*
+ * As vs_render_matrix_csv, calling flush whenever out holds more than
+ * VS_RENDER_MATRIX_CHUNK bytes, so that the rows of 10,000 VMs (100 million)
+ * need one chunk of memory, not gigabytes.
+ */
+#define VS_RENDER_MATRIX_CHUNK (256 * 1024)
+void vs_render_matrix_csv_flushing(GString *out, const VsMatrix *matrix, VsRenderFlush flush,
+				   gpointer data);
+
 /*
  * A first line with the question and the classes; then, with a port, a grid
  * (rows: sources, columns: destinations and Internet; "ok" Reachable, "xN"
