@@ -344,10 +344,89 @@ rule_texts(const VsNsg *nsg)
  * flow when one level gains or loses its NSG, else the ports of the rules that
  * differ by content (see the essay).
  */
-static void
-delta_nsg(Delta *delta, const VsNsg *before, const VsNsg *after)
+static gboolean
+arrays_equal(const GArray *a, const GArray *b)
 {
-	g_autoptr(GHashTable) old_texts = NULL, new_texts = NULL;
+	if (a == NULL || b == NULL)
+		return a == b;
+	return a->len == b->len &&
+	       memcmp(a->data, b->data,
+		      (gsize)a->len * g_array_get_element_size((GArray *)(guintptr)a)) == 0;
+}
+
+static gboolean
+match_equal(const VsAddressMatch *a, const VsAddressMatch *b)
+{
+	if (a->kind != b->kind)
+		return FALSE;
+	switch (a->kind) {
+	case VS_MATCH_PREFIXES:
+		return arrays_equal(a->prefixes, b->prefixes);
+	case VS_MATCH_TAG:
+		return a->tag == b->tag && (a->tag != VS_TAG_USER ||
+					    ((a->user_tag == NULL) == (b->user_tag == NULL) &&
+					     (a->user_tag == NULL ||
+					      strcmp(a->user_tag->name, b->user_tag->name) == 0)));
+	case VS_MATCH_ASGS:
+		if ((a->asgs == NULL) != (b->asgs == NULL))
+			return FALSE;
+		if (a->asgs == NULL)
+			return TRUE;
+		if (a->asgs->len != b->asgs->len)
+			return FALSE;
+		for (guint i = 0; i < a->asgs->len; i++)
+			if (strcmp(((VsAsg *)g_ptr_array_index(a->asgs, i))->name,
+				   ((VsAsg *)g_ptr_array_index(b->asgs, i))->name) != 0)
+				return FALSE;
+		return TRUE;
+	default:
+		return TRUE;
+	}
+}
+
+/* The same rules in the same order, field by field: the common case of an NSG the
+ * change did not touch, decided without building a string. */
+static gboolean
+rules_equal(const GPtrArray *a, const GPtrArray *b)
+{
+	if (a->len != b->len)
+		return FALSE;
+	for (guint r = 0; r < a->len; r++) {
+		const VsRule *x = g_ptr_array_index(a, r), *y = g_ptr_array_index(b, r);
+
+		if (strcmp(x->name, y->name) != 0 || x->is_default != y->is_default ||
+		    x->priority != y->priority || x->direction != y->direction ||
+		    x->access != y->access || x->protocol != y->protocol ||
+		    !match_equal(&x->source, &y->source) ||
+		    !match_equal(&x->destination, &y->destination) ||
+		    !arrays_equal(x->source_ports, y->source_ports) ||
+		    !arrays_equal(x->destination_ports, y->destination_ports))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+delta_free(Delta *delta)
+{
+	delta_clear(delta);
+	g_free(delta);
+}
+
+/* What NSG changes can alter, by pair of NSGs (old id, new id): the same NSG meets
+ * every VM of a subnet and every route to an appliance, and is compared once. */
+static GHashTable *
+nsg_deltas_new(void)
+{
+	return g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+				     (GDestroyNotify)delta_free);
+}
+
+static void
+delta_nsg(GHashTable *cache, Delta *delta, const VsNsg *before, const VsNsg *after)
+{
+	gint64 key;
+	Delta *found;
 
 	if (before == NULL && after == NULL)
 		return;
@@ -355,10 +434,24 @@ delta_nsg(Delta *delta, const VsNsg *before, const VsNsg *after)
 		delta->all = TRUE;
 		return;
 	}
-	old_texts = rule_texts(before);
-	new_texts = rule_texts(after);
-	delta_rules_missing(delta, before, new_texts);
-	delta_rules_missing(delta, after, old_texts);
+	key = ((gint64)before->id << 32) | after->id;
+	found = g_hash_table_lookup(cache, &key);
+	if (found == NULL) {
+		g_autoptr(GHashTable) old_texts = NULL;
+		g_autoptr(GHashTable) new_texts = NULL;
+
+		found = g_new0(Delta, 1);
+		delta_init(found);
+		if (!rules_equal(before->rules, after->rules) ||
+		    !rules_equal(before->default_rules, after->default_rules)) {
+			old_texts = rule_texts(before);
+			new_texts = rule_texts(after);
+			delta_rules_missing(found, before, new_texts);
+			delta_rules_missing(found, after, old_texts);
+		}
+		g_hash_table_insert(cache, g_memdup2(&key, sizeof(key)), found);
+	}
+	delta_merge(delta, found);
 }
 
 static gboolean
@@ -374,15 +467,16 @@ side_differs(const VsNic *before, const VsNic *after)
 
 /* A NIC's whole change: its side (all flows) or its NIC and subnet NSGs. */
 static void
-delta_nic(Delta *delta, const VsNic *before, const VsNic *after, gboolean with_subnet)
+delta_nic(GHashTable *cache, Delta *delta, const VsNic *before, const VsNic *after,
+	  gboolean with_subnet)
 {
 	if (side_differs(before, after)) {
 		delta->all = TRUE;
 		return;
 	}
-	delta_nsg(delta, before->nsg, after->nsg);
+	delta_nsg(cache, delta, before->nsg, after->nsg);
 	if (with_subnet)
-		delta_nsg(delta, before->subnet != NULL ? before->subnet->nsg : NULL,
+		delta_nsg(cache, delta, before->subnet != NULL ? before->subnet->nsg : NULL,
 			  after->subnet != NULL ? after->subnet->nsg : NULL);
 }
 
@@ -573,7 +667,7 @@ block_nics(const VsDiff *diff, guint block, const VsNic **before, const VsNic **
 /* What the change does to a block's own VMs (their sides, their NIC NSGs) and its
  * subnet's NSG. */
 static void
-delta_block(const VsDiff *diff, guint block, Delta *delta)
+delta_block(GHashTable *cache, const VsDiff *diff, guint block, Delta *delta)
 {
 	const GArray *members = vs_blocks_members(diff->blocks, block);
 	const VsNic *before, *after;
@@ -581,18 +675,18 @@ delta_block(const VsDiff *diff, guint block, Delta *delta)
 	for (guint m = 0; m < members->len && !delta->all; m++) {
 		guint item = g_array_index(members, guint, m);
 
-		delta_nic(delta,
+		delta_nic(cache, delta,
 			  first_nic(diff->old_model, g_array_index(diff->old_index, guint, item)),
 			  first_nic(diff->new_model, item), FALSE);
 	}
 	block_nics(diff, block, &before, &after);
-	delta_nsg(delta, before->subnet != NULL ? before->subnet->nsg : NULL,
+	delta_nsg(cache, delta, before->subnet != NULL ? before->subnet->nsg : NULL,
 		  after->subnet != NULL ? after->subnet->nsg : NULL);
 }
 
 /* What the change does to an appliance met on the way (both models' NICs). */
 static void
-delta_appliances(Delta *delta, const GPtrArray *before, const GPtrArray *after)
+delta_appliances(GHashTable *cache, Delta *delta, const GPtrArray *before, const GPtrArray *after)
 {
 	if (before->len != after->len) {
 		delta->all = TRUE;
@@ -605,14 +699,16 @@ delta_appliances(Delta *delta, const GPtrArray *before, const GPtrArray *after)
 		if (strcmp(old_nic->name, new_nic->name) != 0)
 			delta->all = TRUE;
 		else
-			delta_nic(delta, old_nic, new_nic, TRUE);
+			delta_nic(cache, delta, old_nic, new_nic, TRUE);
 	}
 }
 
 /* Whether any NIC a route names as its next hop differs (side or NSGs). */
 static gboolean
-appliances_differ(const VsModel *old_model, const VsModel *new_model)
+appliances_differ(GHashTable *cache, const VsModel *old_model, const VsModel *new_model)
 {
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+
 	for (guint i = 0; i < new_model->route_tables->len; i++) {
 		const VsRouteTable *table = g_ptr_array_index(new_model->route_tables, i);
 
@@ -630,8 +726,10 @@ appliances_differ(const VsModel *old_model, const VsModel *new_model)
 				continue;
 			if (after == NULL || before == NULL)
 				return TRUE;
+			if (!g_hash_table_add(seen, (gpointer)(guintptr)after))
+				continue; /* an appliance many routes name is compared once */
 			delta_init(&delta);
-			delta_nic(&delta, before, after, TRUE);
+			delta_nic(cache, &delta, before, after, TRUE);
 			differs = !delta_empty(&delta);
 			delta_clear(&delta);
 			if (differs)
@@ -653,6 +751,7 @@ vs_diff_new(const VsEngine *old_engine, const VsEngine *new_engine)
 	gboolean appliances_changed;
 	VsBlockView views[2] = {{old_engine, NULL}, {new_engine, NULL}};
 	Delta *block_deltas;
+	g_autoptr(GHashTable) cache = nsg_deltas_new();
 	guint n;
 
 	diff->old_model = models[0];
@@ -683,14 +782,14 @@ vs_diff_new(const VsEngine *old_engine, const VsEngine *new_engine)
 	diff->blocks = vs_blocks_new(views, 2, models[1]->vms->len, FALSE, VS_PROTO_TCP, 0,
 				     diff->internet);
 	n = vs_blocks_count(diff->blocks);
-	appliances_changed = !global_changed && appliances_differ(models[0], models[1]);
+	appliances_changed = !global_changed && appliances_differ(cache, models[0], models[1]);
 
 	block_deltas = g_new(Delta, MAX(n, 1));
 	for (guint b = 0; b < n; b++) {
 		delta_init(&block_deltas[b]);
 		block_deltas[b].all = global_changed;
 		if (!global_changed)
-			delta_block(diff, b, &block_deltas[b]);
+			delta_block(cache, diff, b, &block_deltas[b]);
 	}
 	diff->pairs = g_ptr_array_new_full((n + 1) * n, (GDestroyNotify)diff_pair_free);
 	for (guint a = 0; a < n; a++) {
@@ -708,7 +807,7 @@ vs_diff_new(const VsEngine *old_engine, const VsEngine *new_engine)
 
 				vs_blocks_appliances(diff->blocks, 0, a, destination, before);
 				vs_blocks_appliances(diff->blocks, 1, a, destination, after);
-				delta_appliances(&delta, before, after);
+				delta_appliances(cache, &delta, before, after);
 			}
 			/* nothing the pair's walks consult differs: no flow of it changes */
 			g_ptr_array_add(diff->pairs,
