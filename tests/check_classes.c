@@ -97,79 +97,69 @@ START_TEST(test_port_classes_cut_at_every_boundary)
 }
 END_TEST
 
-START_TEST(test_atoms_split_at_prefix_boundaries)
-{
-	g_autofree char *text = pair_model("");
-	g_autoptr(VsModel) model = load_text(text);
-	g_autoptr(VsEngine) engine = vs_engine_new(model);
-	g_autoptr(VsAddrAtoms) atoms = vs_addr_atoms_new(engine);
-
-	ck_assert_uint_eq(vs_addr_atoms_find(atoms, 0), 0);
-	/* two hosts of one subnet are alike; another subnet, or outside the VNet, is not */
-	ck_assert_uint_eq(vs_addr_atoms_find(atoms, (10u << 24) | (1u << 8) | 4),
-			  vs_addr_atoms_find(atoms, (10u << 24) | (1u << 8) | 5));
-	ck_assert_uint_ne(vs_addr_atoms_find(atoms, (10u << 24) | (1u << 8) | 4),
-			  vs_addr_atoms_find(atoms, (10u << 24) | (2u << 8) | 4));
-	ck_assert_uint_ne(vs_addr_atoms_find(atoms, (10u << 24) | (1u << 8) | 4),
-			  vs_addr_atoms_find(atoms, (10u << 24) | (1u << 16) | 4));
-	ck_assert_uint_eq(vs_addr_atoms_find(atoms, G_MAXUINT32), atoms->cuts->len - 1);
-}
-END_TEST
-
-/* Which rule makes x1 and x2 (same subnet, same NSG) different classes, and which not. */
+/* Which rule makes x1 and x2 (same subnet, same NSG) different classes, for which pair
+ * of subnets and which end, and which not. */
 static const struct {
 	const char *rule;
+	const char *from; /* the source subnet of the pair; the other is the destination */
+	gboolean source;  /* the end x1 and x2 are at */
 	gboolean same_class;
 } key_cases[] = {
-	{"", TRUE},
-	/* a /32 rule on x2's own address: the class key must see the address */
+	{"", "a", TRUE, TRUE},
+	{"", "b", FALSE, TRUE},
+	/* a /32 rule on x2's own address: the destination key must see the address */
 	{"      - {name: one, priority: 200, direction: Inbound, access: Deny, protocol: '*',\n"
 	 "         sourceAddressPrefix: '*', sourcePortRange: '*',\n"
 	 "         destinationAddressPrefix: 10.0.1.5, destinationPortRange: '22'}\n",
-	 FALSE},
+	 "b", FALSE, FALSE},
+	/* ... but an inbound rule of a's NSG is not consulted when a's VMs send: as sources
+	 * they stay one class (what a key global to the model could not do) */
+	{"      - {name: one, priority: 200, direction: Inbound, access: Deny, protocol: '*',\n"
+	 "         sourceAddressPrefix: '*', sourcePortRange: '*',\n"
+	 "         destinationAddressPrefix: 10.0.1.5, destinationPortRange: '22'}\n",
+	 "a", TRUE, TRUE},
 	/* a prefix holding both keeps them together */
 	{"      - {name: two, priority: 200, direction: Inbound, access: Deny, protocol: '*',\n"
 	 "         sourceAddressPrefix: '*', sourcePortRange: '*',\n"
 	 "         destinationAddressPrefix: 10.0.1.4/31, destinationPortRange: '22'}\n",
-	 TRUE},
-	/* the /31 boundary splits 10.0.1.5 from 10.0.1.6 but not .4 from .5; a /30 at .4 too */
+	 "b", FALSE, TRUE},
+	/* an outbound rule naming x2 as the source separates them as sources */
 	{"      - {name: three, priority: 200, direction: Outbound, access: Deny, protocol: '*',\n"
 	 "         sourceAddressPrefix: 10.0.1.5/32, sourcePortRange: '*',\n"
 	 "         destinationAddressPrefix: '*', destinationPortRange: '*'}\n",
-	 FALSE},
+	 "a", TRUE, FALSE},
+	/* ... unless it cannot match the pair: its destination is not in b */
+	{"      - {name: four, priority: 200, direction: Outbound, access: Deny, protocol: '*',\n"
+	 "         sourceAddressPrefix: 10.0.1.5/32, sourcePortRange: '*',\n"
+	 "         destinationAddressPrefix: 10.9.0.0/16, destinationPortRange: '*'}\n",
+	 "a", TRUE, TRUE},
 };
 
-START_TEST(test_class_key_sees_own_address)
+START_TEST(test_block_classes_see_what_the_pair_consults)
 {
 	g_autofree char *text = pair_model(key_cases[_i].rule);
 	g_autoptr(VsModel) model = load_text(text);
 	g_autoptr(VsEngine) engine = vs_engine_new(model);
-	g_autoptr(VsAddrAtoms) atoms = vs_addr_atoms_new(engine);
-	g_autofree char *x1 = vs_vm_class_key(engine, atoms, vs_model_find_vm(model, "x1"));
-	g_autofree char *x2 = vs_vm_class_key(engine, atoms, vs_model_find_vm(model, "x2"));
-	g_autofree char *y1 = vs_vm_class_key(engine, atoms, vs_model_find_vm(model, "y1"));
+	VsBlockView view = {engine, NULL};
+	g_autoptr(VsBlocks) blocks =
+		vs_blocks_new(&view, 1, model->vms->len, FALSE, VS_PROTO_TCP, 0, 0xcb00710a);
+	guint x1 = vs_model_find_vm(model, "x1")->id, x2 = vs_model_find_vm(model, "x2")->id;
+	guint y1 = vs_model_find_vm(model, "y1")->id;
+	guint a = vs_blocks_block_of(blocks, x1), b = vs_blocks_block_of(blocks, y1);
+	gboolean from_a = strcmp(key_cases[_i].from, "a") == 0;
+	VsBlockPair pair;
+	const GArray *classes;
 
-	ck_assert_msg((strcmp(x1, x2) == 0) == key_cases[_i].same_class, "case %d: %s / %s", _i, x1,
-		      x2);
-	ck_assert_str_ne(x1, y1);
-}
-END_TEST
-
-START_TEST(test_partition_groups_equal_keys)
-{
-	g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(VsVmPartition) partition = NULL;
-
-	g_ptr_array_add(keys, g_strdup("a"));
-	g_ptr_array_add(keys, g_strdup("b"));
-	g_ptr_array_add(keys, NULL);
-	g_ptr_array_add(keys, g_strdup("a"));
-	partition = vs_vm_partition_new(keys);
-	ck_assert_uint_eq(vs_vm_partition_count(partition), 2);
-	ck_assert_uint_eq(vs_vm_partition_members(partition, 0)->len, 2);
-	ck_assert_uint_eq(g_array_index(vs_vm_partition_members(partition, 0), guint, 1), 3);
-	ck_assert_uint_eq(g_array_index(partition->class_of, guint, 1), 1);
-	ck_assert_uint_eq(g_array_index(partition->class_of, guint, 2), G_MAXUINT);
+	ck_assert_uint_eq(vs_blocks_count(blocks), 2);
+	ck_assert_uint_eq(vs_blocks_block_of(blocks, x2), a);
+	ck_assert_uint_ne(a, b);
+	vs_blocks_pair(blocks, from_a ? a : b, from_a ? b : a, &pair);
+	classes = key_cases[_i].source ? pair.source_class : pair.destination_class;
+	ck_assert_msg((g_array_index(classes, guint16, vs_blocks_position(blocks, x1)) ==
+		       g_array_index(classes, guint16, vs_blocks_position(blocks, x2))) ==
+			      key_cases[_i].same_class,
+		      "case %d", _i);
+	vs_block_pair_clear(&pair);
 }
 END_TEST
 
@@ -985,9 +975,8 @@ classes_suite(void)
 	TCase *diff = tcase_create("diff");
 
 	tcase_add_test(basics, test_port_classes_cut_at_every_boundary);
-	tcase_add_test(basics, test_atoms_split_at_prefix_boundaries);
-	tcase_add_loop_test(basics, test_class_key_sees_own_address, 0, G_N_ELEMENTS(key_cases));
-	tcase_add_test(basics, test_partition_groups_equal_keys);
+	tcase_add_loop_test(basics, test_block_classes_see_what_the_pair_consults, 0,
+			    G_N_ELEMENTS(key_cases));
 	tcase_add_test(basics, test_internet_address_avoids_named_prefixes);
 	suite_add_tcase(suite, basics);
 
