@@ -621,7 +621,7 @@ main(int argc, char **argv)
 	row("naive checks/s", count, figures, 0, "", f_naive);
 	row("matrix s, tcp/443 (target <= 2 at M)", count, figures, 3, "", f_matrix);
 	row("  subnets (blocks)", count, figures, 0, "", f_matrix_blocks);
-	row("  classes per pair of subnets (mean)", count, figures, 2, "", f_matrix_classes);
+	row("  classes per pair of subnets, both ends", count, figures, 2, "", f_matrix_classes);
 	row("  walks", count, figures, 0, "", f_matrix_walks);
 	row("  vs naive, every pair (target >= 100)", count, figures, 1, "x", f_matrix_ratio);
 	row("pairs of subnets (+ Internet)", count, figures, 0, "", f_diff_pairs_total);

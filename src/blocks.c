@@ -44,17 +44,23 @@
  * remote addresses, the reply's routes, VNet spaces, next-hop addresses);
  * and its membership of every ASG a source side of those NSGs names.  The
  * destination key is the mirror image (rule destination sides, the source's
- * and appliances' firewalls, the forward routes).  A rule side is a
- * conjunction of a source test and a destination test, so every rule's match,
+ * and appliances' firewalls, the forward routes).  A rule matches when its
+ * source side, its destination side and its ports do (a conjunction of a test
+ * of s, a test of d and a test of the packet), so every rule's match,
  * every NSG's first match, every route lookup and every host check - the
  * whole walk - is a function of the two keys: one walk per pair of classes
  * decides every pair of VMs in them.
  *
- * Two refinements keep classes few, both exact.  A rule that cannot match any
- * packet of the pair (its source side holds no address or ASG of A, or its
- * destination side none of B; or, for a matrix of one port, its protocol or
- * ports exclude that port or the source port) is never the first match, so
- * it adds no test.  And cuts outside a block's span cannot split it.
+ * Three refinements keep classes few, all exact.  A rule that cannot match
+ * any packet of the pair (its source side holds no address or ASG of A, or
+ * its destination side none of B; or, for a matrix of one port, its protocol
+ * or ports exclude that port or the source port) is never the first match, so
+ * it adds no test.  A rule that matches every packet of the pair (both sides
+ * hold the whole span of their end, and every port asked) ends its NSG's
+ * evaluation for every packet that reaches it: the rules after it add no
+ * test.  And cuts outside a block's span cannot split it.  Classes depend only
+ * on the tests, so a block's classes are computed once per distinct set of
+ * tests and shared by the pairs that test it alike.
  *
  * Identity.  A VM whose address is a route's next hop gets a /32 atom of its
  * own, so it is alone in its class wherever it could be an appliance; and a

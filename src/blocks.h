@@ -73,7 +73,8 @@ typedef struct {
 	VsPortClasses *udp;
 } VsBlockPair;
 
-/* Classes the pair (source block, destination block or VS_BLOCK_INTERNET) into out. */
+/* Classes the pair (source block, destination block or VS_BLOCK_INTERNET) into out.
+ * (blocks keeps the classes it computes, for the pairs that test a block alike.) */
 void vs_blocks_pair(const VsBlocks *blocks, guint source, guint destination, VsBlockPair *out);
 void vs_block_pair_clear(VsBlockPair *pair);
 
