@@ -418,7 +418,7 @@ measure(const char *size, const char *dir, Figures *figures)
 		blocks = vs_blocks_count(matrix->blocks);
 		figures->matrix_blocks = blocks;
 		figures->matrix_classes =
-			(double)matrix->classes / MAX(1.0, (double)blocks * blocks);
+			(double)matrix->classes / MAX(1.0, (double)blocks * (blocks + 1));
 		figures->matrix_walks = matrix->walks;
 		/* the naive way: one naive check per ordered pair (extrapolated from its rate) */
 		figures->matrix_naive_s = pairs / figures->naive_per_s;
@@ -621,7 +621,7 @@ main(int argc, char **argv)
 	row("naive checks/s", count, figures, 0, "", f_naive);
 	row("matrix s, tcp/443 (target <= 2 at M)", count, figures, 3, "", f_matrix);
 	row("  subnets (blocks)", count, figures, 0, "", f_matrix_blocks);
-	row("  classes per pair of subnets, both ends", count, figures, 2, "", f_matrix_classes);
+	row("  classes per subnet pair (both ends)", count, figures, 2, "", f_matrix_classes);
 	row("  walks", count, figures, 0, "", f_matrix_walks);
 	row("  vs naive, every pair (target >= 100)", count, figures, 1, "x", f_matrix_ratio);
 	row("pairs of subnets (+ Internet)", count, figures, 0, "", f_diff_pairs_total);

@@ -70,11 +70,20 @@ static guint
 verdict_key_hash(gconstpointer key)
 {
 	const guchar *bytes = key;
-	guint32 hash = 2166136261u;
+	guint64 hash = 0x9e3779b97f4a7c15ull;
 
-	for (gsize i = 0; i < sizeof(VerdictKey); i++)
-		hash = (hash ^ bytes[i]) * 16777619u;
-	return hash;
+	/* word by word (memcpy: the key need not be aligned for guint64) */
+	for (gsize i = 0; i + sizeof(guint64) <= sizeof(VerdictKey); i += sizeof(guint64)) {
+		guint64 word;
+
+		memcpy(&word, bytes + i, sizeof(word));
+		hash = (hash ^ word) * 0x100000001b3ull;
+		hash ^= hash >> 29;
+	}
+	for (gsize i = sizeof(VerdictKey) - sizeof(VerdictKey) % sizeof(guint64);
+	     i < sizeof(VerdictKey); i++)
+		hash = (hash ^ bytes[i]) * 0x100000001b3ull;
+	return (guint)(hash ^ (hash >> 32));
 }
 
 static gboolean
