@@ -4,21 +4,14 @@
 # path through an appliance, a blocked one and a routing drop.  Graphviz is
 # a test-only dependency: without dot(1) the test is skipped (exit 77).
 set -u
-
-if [ -z "${VNETSIM:-}" ] || [ -z "${top_srcdir:-}" ]; then
-	echo "check-dot.sh: VNETSIM and top_srcdir must be set; run me through 'make check'" >&2
-	exit 99
-fi
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 if ! command -v dot >/dev/null 2>&1; then
 	echo "check-dot.sh: SKIP: Graphviz's dot is not installed (apt-get install graphviz)"
 	exit 77
 fi
 cd "$top_srcdir" || exit 99
 
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
 
 # svg WHAT ARGS...: vnetsim check ARGS --format dot | dot -Tsvg succeeds, says
 # nothing on stderr, and prints an SVG document (XML prolog, <svg, </svg>).
@@ -32,10 +25,9 @@ svg() {
 	if [ "$vstatus" -eq 0 ] && [ "$dstatus" -eq 0 ] && [ ! -s "$tmp/err" ] &&
 		head -1 "$tmp/graph.svg" | grep -q '^<?xml' &&
 		grep -q '<svg' "$tmp/graph.svg" && tail -1 "$tmp/graph.svg" | grep -q '</svg>'; then
-		passed=$((passed + 1))
+		pass
 	else
-		failed=$((failed + 1))
-		echo "FAIL: $what: vnetsim check $* --format dot | dot -Tsvg" \
+		fail "$what: vnetsim check $* --format dot | dot -Tsvg" \
 			"(exit $vstatus, dot exit $dstatus)"
 		sed 's/^/  | /' "$tmp/err"
 		head -5 "$tmp/graph.svg" | sed 's/^/  svg> /'
@@ -51,7 +43,4 @@ svg "asymmetric routing" models/asymmetric.yaml --source app1 --dest app2 --port
 svg "a name that does not resolve" models/internet-egress.yaml --source app1 \
 	--dest nosuch.example.org --port 443
 
-summary="check-dot: $passed passed, $failed failed"
-echo "$summary"
-{ true >&9; } 2>/dev/null && echo "$summary" >&9
-[ "$failed" -eq 0 ]
+summarize check-dot

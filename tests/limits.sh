@@ -6,33 +6,17 @@
 # FIFO cannot be included, an unreadable MODEL is refused.  Each must exit 2
 # with exactly the expected message, quickly.
 set -u
-: "${VNETSIM:?VNETSIM must name the vnetsim binary}"
-: "${top_srcdir:=.}"
-work=$(mktemp -d) || exit 99
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
-# expect NAME EXPECTED-STDERR-FILE ARGS...: exit status 2 and exactly that stderr
+# expect NAME EXPECTED-STDERR-FILE ARGS...: exit status 2, exactly that stderr,
+# nothing on stdout
 expect() {
-	name=$1
-	want=$2
-	shift 2
-	status=0
-	${VNETSIM_WRAPPER:-} "$VNETSIM" "$@" >"$work/out" 2>"$work/err" || status=$?
-	if [ "$status" -ne 2 ]; then
-		echo "FAIL: $name: exit status $status, expected 2"
-		cat "$work/err"
-		failed=$((failed + 1))
-	elif ! diff -u "$want" "$work/err"; then
-		echo "FAIL: $name: stderr differs (diff above)"
-		failed=$((failed + 1))
-	else
-		passed=$((passed + 1))
-	fi
+	expect_rejection "$@"
 }
 
-cd "$work" || exit 99
+# the generated inputs live in the temporary folder (with lib.sh's out and err)
+cd "$tmp" || exit 99
 
 # a file over 64 MiB (sparse: refused from its size, before reading)
 dd if=/dev/zero of=huge.yaml bs=1 count=0 seek=67108865 2>/dev/null
@@ -110,7 +94,4 @@ Try 'vnetsim check --help'.
 W
 expect port-70000 want check "$model" --source web1 --dest db1 --port 70000
 
-msg="limits: $passed passed, $failed failed"
-echo "$msg"
-{ true >&9; } 2>/dev/null && echo "$msg" >&9
-[ "$failed" -eq 0 ]
+summarize limits
