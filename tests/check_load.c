@@ -828,6 +828,36 @@ START_TEST(test_errors_beyond_the_cap_are_counted)
 }
 END_TEST
 
+/* The cap is on errors: warnings are all kept, before and after it is reached. */
+START_TEST(test_warnings_are_not_capped)
+{
+	g_autoptr(VsDiagList) diags = vs_diag_list_new(0);
+	guint kept_errors = 0, kept_warnings = 0;
+
+	for (guint i = 0; i < 70; i++) {
+		VsPos pos = {"m.yaml", i + 1, 1};
+
+		vs_diag_add(diags, VS_SEVERITY_WARNING, pos, "", "w", "warning %u", i);
+		vs_diag_add(diags, VS_SEVERITY_ERROR, pos, "", "e", "error %u", i);
+		ck_assert(vs_diag_list_full(diags) == (i + 1 >= VS_DIAG_DEFAULT_LIMIT));
+	}
+	vs_diag_add(diags, VS_SEVERITY_WARNING, (VsPos){"m.yaml", 71, 1}, "", "w", "last");
+	for (guint i = 0; i < diags->items->len; i++) {
+		const VsDiag *diag = g_ptr_array_index(diags->items, i);
+
+		if (diag->severity == VS_SEVERITY_ERROR)
+			kept_errors++;
+		else
+			kept_warnings++;
+	}
+	ck_assert_uint_eq(diags->errors, 70);
+	ck_assert_uint_eq(kept_errors, VS_DIAG_DEFAULT_LIMIT);
+	ck_assert_uint_eq(diags->dropped, 70 - VS_DIAG_DEFAULT_LIMIT);
+	ck_assert_uint_eq(diags->warnings, 71);
+	ck_assert_uint_eq(kept_warnings, 71);
+}
+END_TEST
+
 static char *
 data_path(const char *relative)
 {
@@ -1245,6 +1275,7 @@ load_suite(void)
 	tcase_add_test(limits, test_deep_nesting_stops_early);
 	tcase_add_test(limits, test_object_cap);
 	tcase_add_test(limits, test_errors_beyond_the_cap_are_counted);
+	tcase_add_test(limits, test_warnings_are_not_capped);
 	tcase_set_timeout(limits, 30);
 	tcase_add_test(models, test_good_model_contents);
 	tcase_add_test(models, test_aliases_expand);

@@ -22,6 +22,11 @@ for size in XS S; do
 		head -20 "$tmp/err"
 	fi
 	grep -q "is valid" "$tmp/out" || fail "size $size: no 'is valid' line in: $(cat "$tmp/out")"
+	# every warning is shown (the cap of 50 is on errors), as many as the summary counts
+	shown=$(grep -c ': warning: ' "$tmp/out")
+	counted=$(sed -n 's/^  \([0-9]*\) warnings*$/\1/p' "$tmp/out")
+	[ "$shown" -eq "${counted:-0}" ] ||
+		fail "size $size: $shown warnings shown, the summary counts ${counted:-none}"
 done
 
 # determinism: same seed, same bytes; another seed, another model
