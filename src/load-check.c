@@ -3,7 +3,9 @@
  * resolves the names that objects use to refer to each other (subnet, NSG,
  * route table, ASG, remote VNet, service tag) and checks what needs both ends
  * of a reference: a NIC's address against its subnet (inside it, and not one
- * of the five addresses Azure reserves), a peering against its own VNet.
+ * of the five addresses Azure reserves), a peering against its own VNet, the
+ * NICs of an application security group (one VNet) and the application
+ * security groups of a security rule (one VNet).
  * Each failure is reported at the referencing value, with the path it had in
  * the file.  References are resolved in the order they were met, so lists
  * filled here (a NIC's ASGs, a rule's ASGs) keep file order.
@@ -162,12 +164,118 @@ add_asg(GPtrArray *asgs, VsAsg *asg)
 	g_ptr_array_add(asgs, asg);
 }
 
+/* "VM/NIC", as check names a NIC; owned. */
+static char *
+nic_label(const VsNic *nic)
+{
+	return g_strdup_printf("%s/%s", nic->vm->name, nic->name);
+}
+
+/*
+ * Azure places an application security group in the VNet of the first NIC
+ * that joins it and refuses a NIC of another VNet ("all network interfaces
+ * assigned to an application security group have to exist in the same virtual
+ * network that the first network interface assigned to the application
+ * security group is in").  Joins are taken in file order, the order Azure
+ * would have seen them created in.  Fills first_member (VsAsg* -> its first
+ * VsNic*), which the rule check reads.
+ */
+static void
+check_asg_members(Loader *ld, GPtrArray *refs, GHashTable *first_member)
+{
+	VsModel *model = vs_load_model(ld);
+
+	for (guint i = 0; i < refs->len; i++) {
+		const Ref *ref = g_ptr_array_index(refs, i);
+		VsNic *nic = ref->target;
+		const VsNic *first;
+		VsAsg *asg;
+
+		if (ref->kind != REF_NIC_ASG || nic->subnet == NULL ||
+		    (asg = vs_model_find_asg(model, ref->name)) == NULL)
+			continue;
+		first = g_hash_table_lookup(first_member, asg);
+		if (first == NULL) {
+			g_hash_table_insert(first_member, asg, nic);
+		} else if (first->subnet->vnet != nic->subnet->vnet) {
+			g_autofree char *label = nic_label(nic), *first_label = nic_label(first);
+
+			vs_load_error_at(
+				ld, ref->where, "asg-vnet",
+				"NIC %s is in VNet '%s', but application security group "
+				"'%s' is in VNet '%s' (its first NIC, %s, at line %u); all "
+				"NICs of an application security group must be in one VNet",
+				label, nic->subnet->vnet->name, asg->name,
+				first->subnet->vnet->name, first_label, first->pos.line);
+		}
+	}
+}
+
+/*
+ * Azure refuses a security rule whose application security groups (source and
+ * destination together) are in different VNets.  An ASG that no NIC joins is
+ * in no VNet yet and goes with any.
+ */
+static void
+check_rule_asgs(Loader *ld, GPtrArray *refs, GHashTable *first_member)
+{
+	VsModel *model = vs_load_model(ld);
+	g_autoptr(GHashTable) rule_of = NULL;  /* VsAddressMatch* -> its VsRule* */
+	g_autoptr(GHashTable) rule_asg = NULL; /* VsRule* -> its first ASG with a VNet */
+
+	for (guint i = 0; i < refs->len; i++) {
+		const Ref *ref = g_ptr_array_index(refs, i);
+		const VsNic *member, *first_member_of_first;
+		VsAsg *asg;
+		const VsAsg *first;
+		VsRule *rule;
+
+		if (ref->kind != REF_RULE_ASG ||
+		    (asg = vs_model_find_asg(model, ref->name)) == NULL ||
+		    (member = g_hash_table_lookup(first_member, asg)) == NULL)
+			continue;
+		if (rule_of == NULL) {
+			/* built once, and only for a model whose rules name ASGs */
+			rule_of = g_hash_table_new(NULL, NULL);
+			rule_asg = g_hash_table_new(NULL, NULL);
+			for (guint n = 0; n < model->nsgs->len; n++) {
+				const VsNsg *nsg = g_ptr_array_index(model->nsgs, n);
+
+				for (guint r = 0; r < nsg->rules->len; r++) {
+					VsRule *each = g_ptr_array_index(nsg->rules, r);
+
+					g_hash_table_insert(rule_of, &each->source, each);
+					g_hash_table_insert(rule_of, &each->destination, each);
+				}
+			}
+		}
+		if ((rule = g_hash_table_lookup(rule_of, ref->target)) == NULL)
+			continue; /* a rule that was discarded after an error */
+		first = g_hash_table_lookup(rule_asg, rule);
+		if (first == NULL) {
+			g_hash_table_insert(rule_asg, rule, asg);
+			continue;
+		}
+		first_member_of_first = g_hash_table_lookup(first_member, first);
+		if (first_member_of_first->subnet->vnet != member->subnet->vnet)
+			vs_load_error_at(
+				ld, ref->where, "asg-vnet",
+				"application security group '%s' is in VNet '%s', but '%s' "
+				"of the same rule is in VNet '%s'; the application security "
+				"groups of a rule, source and destination, must be in one VNet",
+				asg->name, member->subnet->vnet->name, first->name,
+				first_member_of_first->subnet->vnet->name);
+	}
+}
+
 void
 vs_load_resolve(Loader *ld)
 {
 	VsModel *model = vs_load_model(ld);
 	GPtrArray *refs = vs_load_refs(ld);
 	g_autoptr(GHashTable) pairs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	/* VsAsg* -> its first member VsNic*; looked up, never iterated */
+	g_autoptr(GHashTable) first_member = g_hash_table_new(NULL, NULL);
 
 	/* a VNet without a location of its own is in the model's */
 	for (guint i = 0; i < model->vnets->len; i++) {
@@ -233,4 +341,6 @@ vs_load_resolve(Loader *ld)
 			break;
 		}
 	}
+	check_asg_members(ld, refs, first_member);
+	check_rule_asgs(ld, refs, first_member);
 }

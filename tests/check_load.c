@@ -569,6 +569,55 @@ static const struct {
 			   "        nextHopIpAddress: 10.0.1.4\n"),
 			 VS_LOAD_ERROR_INVALID, 1,
 			 "t.yaml:8:9: error: routeTables[rt].routes[fw]: nextHopIpAddress is allowed only with nextHopType VirtualAppliance, not Internet"},
+			{"duplicate-route-prefix",
+			 Y("name: lab\n"
+			   "routeTables:\n"
+			   "  - name: rt\n"
+			   "    routes:\n"
+			   "      - name: drop\n"
+			   "        addressPrefix: 10.1.0.0/16\n"
+			   "        nextHopType: None\n"
+			   "      - name: out\n"
+			   "        nextHopType: Internet\n"
+			   "        addressPrefix: 10.1.0.0/16\n"),
+			 VS_LOAD_ERROR_INVALID, 1,
+			 "t.yaml:10:24: error: routeTables[rt].routes[out]: addressPrefix 10.1.0.0/16 is already the prefix of route 'drop' (line 5); a route table has at most one route per addressPrefix"},
+			{"asg-nics-in-two-vnets",
+			 Y("name: lab\n"
+			   "vnets:\n"
+			   "  - {name: a, addressSpace: [10.1.0.0/16], subnets: [{name: s, addressPrefix: 10.1.1.0/24}]}\n"
+			   "  - {name: b, addressSpace: [10.2.0.0/16], subnets: [{name: s, addressPrefix: 10.2.1.0/24}]}\n"
+			   "applicationSecurityGroups: [asg-web]\n"
+			   "virtualMachines:\n"
+			   "  - name: web1\n"
+			   "    networkInterfaces:\n"
+			   "      - {subnet: a/s, privateIpAddress: 10.1.1.4, applicationSecurityGroups: [asg-web]}\n"
+			   "  - name: web2\n"
+			   "    networkInterfaces:\n"
+			   "      - {subnet: b/s, privateIpAddress: 10.2.1.4, applicationSecurityGroups: [asg-web]}\n"),
+			 VS_LOAD_ERROR_INVALID, 1,
+			 "t.yaml:12:79: error: virtualMachines[web2].networkInterfaces[0].applicationSecurityGroups[0]: NIC web2/web2-nic0 is in VNet 'b', but application security group 'asg-web' is in VNet 'a' (its first NIC, web1/web1-nic0, at line 9); all NICs of an application security group must be in one VNet"},
+			{"rule-asgs-in-two-vnets",
+			 Y("name: lab\n"
+			   "vnets:\n"
+			   "  - {name: a, addressSpace: [10.1.0.0/16], subnets: [{name: s, addressPrefix: 10.1.1.0/24}]}\n"
+			   "  - {name: b, addressSpace: [10.2.0.0/16], subnets: [{name: s, addressPrefix: 10.2.1.0/24}]}\n"
+			   "applicationSecurityGroups: [asg-web, asg-new, asg-db]\n"
+			   "networkSecurityGroups:\n"
+			   "  - name: nsg\n"
+			   "    securityRules:\n"
+			   "      - {name: web-to-db, priority: 100, direction: Inbound, access: Allow, protocol: Tcp,\n"
+			   "         sourceApplicationSecurityGroups: [asg-web, asg-new], sourcePortRange: '*',\n"
+			   "         destinationApplicationSecurityGroups: [asg-db], destinationPortRange: 1433}\n"
+			   "virtualMachines:\n"
+			   "  - name: web1\n"
+			   "    networkInterfaces:\n"
+			   "      - {subnet: a/s, privateIpAddress: 10.1.1.4, applicationSecurityGroups: [asg-web]}\n"
+			   "  - name: db1\n"
+			   "    networkInterfaces:\n"
+			   "      - {subnet: b/s, privateIpAddress: 10.2.1.4, applicationSecurityGroups: [asg-db]}\n"),
+			 VS_LOAD_ERROR_INVALID, 1,
+			 "t.yaml:11:49: error: networkSecurityGroups[nsg].securityRules[web-to-db].destinationApplicationSecurityGroups[0]: application security group 'asg-db' is in VNet 'b', but 'asg-web' of the same rule is in VNet 'a'; the application security groups of a rule, source and destination, must be in one VNet"},
 			{"bad-next-hop",
 			 Y("name: lab\n"
 			   "routeTables:\n"
@@ -619,7 +668,8 @@ static const struct {
 			   "      - name: snet-a\n"
 			   "        addressPrefix: 10.0.1.0/24\n"
 			   "        defaultOutboundAccess: yes\n"),
-			 VS_LOAD_ERROR_INVALID, 1, "t.yaml:8:32: error: vnets[hub].subnets[snet-a].defaultOutboundAccess: 'yes' is not a boolean here; expected true or false (YAML 1.1's yes/no/on/off are not accepted)"},
+			 VS_LOAD_ERROR_INVALID, 1,
+			 "t.yaml:8:32: error: vnets[hub].subnets[snet-a].defaultOutboundAccess: 'yes' is not a boolean here; expected true or false (YAML 1.1's yes/no/on/off are not accepted)"},
 			{"bad-integer",
 			 Y("name: lab\n"
 			   "vnets:\n"
