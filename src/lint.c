@@ -729,13 +729,17 @@ lint_appliances(const VsModel *model, VsDiagList *diags)
 			g_autofree char *path = NULL;
 			const VsNic *nic;
 			char prefix[19], ip[16];
+			const char *sends; /* the prefix, or the service tag */
 
+			/* a service tag's route once, as written */
 			if (route->next_hop_type != VS_NEXT_HOP_VIRTUAL_APPLIANCE ||
-			    !route->has_next_hop_ip)
+			    !route->has_next_hop_ip || route->expanded_from != NULL)
 				continue;
 			path = g_strdup_printf("routeTables[%s].routes[%s]", table->name,
 					       route->name);
-			vs_prefix_format(route->prefix, prefix);
+			sends = route->service_tag != NULL
+					? route->service_tag->name
+					: vs_prefix_format(route->prefix, prefix);
 			vs_ip4_format(route->next_hop_ip, ip);
 			nic = vs_model_find_nic_by_ip(model, route->next_hop_ip);
 			if (nic == NULL)
@@ -744,13 +748,13 @@ lint_appliances(const VsModel *model, VsDiagList *diags)
 					VS_LINT_APPLIANCE_MISSING,
 					"route '%s' sends %s to the virtual appliance %s, but no "
 					"NIC has that address: Azure drops the traffic",
-					route->name, prefix, ip);
+					route->name, sends, ip);
 			else if (!nic->ip_forwarding)
 				vs_diag_add(diags, VS_SEVERITY_WARNING, route->pos, path,
 					    VS_LINT_APPLIANCE_NO_FORWARDING,
 					    "route '%s' sends %s to %s (NIC %s of VM %s), which "
 					    "lacks enableIpForwarding: Azure drops the traffic",
-					    route->name, prefix, ip, nic->name,
+					    route->name, sends, ip, nic->name,
 					    nic->vm != NULL ? nic->vm->name : "?");
 		}
 	}

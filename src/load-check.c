@@ -1,7 +1,8 @@
 /*
  * load-check.c - the second half of the loader: once every file is read, it
  * resolves the names that objects use to refer to each other (subnet, NSG,
- * route table, ASG, remote VNet, service tag) and checks what needs both ends
+ * route table, ASG, remote VNet, service tag of a rule or a route) and checks
+ * what needs both ends
  * of a reference: a NIC's address against its subnet (inside it, and not one
  * of the five addresses Azure reserves), a peering against its own VNet, the
  * NICs of an application security group (one VNet) and the application
@@ -162,6 +163,62 @@ add_asg(GPtrArray *asgs, VsAsg *asg)
 		if (g_ptr_array_index(asgs, i) == asg)
 			return; /* named twice: membership is a set */
 	g_ptr_array_add(asgs, asg);
+}
+
+/*
+ * A route whose addressPrefix names a service tag: Azure routes each prefix of
+ * the tag with it.  The route takes the tag's first prefix and a copy of it
+ * follows for each other one, so the engines, which see routes to prefixes,
+ * need nothing more; route.c breaks ties on an equal prefix as Azure does (a
+ * prefix before a tag, and among tags the more specific one first).
+ */
+static void
+expand_route_tag(Loader *ld, const Ref *ref)
+{
+	VsRoute *route = ref->target;
+	GPtrArray *routes = route->table->routes;
+	const VsServiceTag *tag = vs_model_find_service_tag(vs_load_model(ld), ref->name);
+	guint at;
+
+	if (tag == NULL) {
+		vs_load_error_at(ld, ref->where, "unknown-reference",
+				 "unknown service tag '%s'; expected a prefix such as 10.1.0.0/16 "
+				 "or a tag of serviceTags",
+				 ref->name);
+		return;
+	}
+	if (tag->prefixes->len == 0) {
+		vs_load_error_at(ld, ref->where, "empty",
+				 "service tag '%s' has no prefixes; a route needs at least one",
+				 ref->name);
+		return;
+	}
+	/* the copies count against the limit on routes, so that a long tag named by
+	 * many routes cannot multiply memory beyond what the file could hold */
+	if (ld->counts[KIND_ROUTE] + (tag->prefixes->len - 1) > VS_LOAD_MAX_OBJECTS) {
+		vs_load_error_at(ld, ref->where, "limit",
+				 "service tag '%s' has %u prefixes, one route each: more than %u "
+				 "routes in the model; that is the limit",
+				 ref->name, tag->prefixes->len, VS_LOAD_MAX_OBJECTS);
+		return;
+	}
+	ld->counts[KIND_ROUTE] += tag->prefixes->len - 1;
+	route->service_tag = tag;
+	route->prefix = g_array_index(tag->prefixes, VsPrefix, 0);
+	g_ptr_array_find(routes, route, &at);
+	for (guint i = 1; i < tag->prefixes->len; i++) {
+		VsRoute *copy = vs_route_new(route->name);
+
+		copy->table = route->table;
+		copy->prefix = g_array_index(tag->prefixes, VsPrefix, i);
+		copy->next_hop_type = route->next_hop_type;
+		copy->has_next_hop_ip = route->has_next_hop_ip;
+		copy->next_hop_ip = route->next_hop_ip;
+		copy->pos = route->pos;
+		copy->service_tag = tag;
+		copy->expanded_from = route;
+		g_ptr_array_insert(routes, (gint)(at + i), copy);
+	}
 }
 
 /* "VM/NIC", as check names a NIC; owned. */
@@ -326,6 +383,9 @@ vs_load_resolve(Loader *ld)
 				add_asg(((VsNic *)ref->target)->asgs, asg);
 			else
 				add_asg(((VsAddressMatch *)ref->target)->asgs, asg);
+			break;
+		case REF_ROUTE_TAG:
+			expand_route_tag(ld, ref);
 			break;
 		case REF_RULE_TAG:
 		default:

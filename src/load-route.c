@@ -1,7 +1,10 @@
 /*
  * load-route.c - reads routeTables[]: each table's routes, with the rules that
  * nextHopIpAddress goes exactly with nextHopType VirtualAppliance and that no
- * two routes of a table have one addressPrefix.
+ * two routes of a table have one addressPrefix.  An addressPrefix is a prefix
+ * or, as Azure allows, the name of a service tag: such a route is resolved
+ * (and stands once per prefix of the tag) once every file is read
+ * (load-check.c), since serviceTags may come later or from an include.
  */
 #include "config.h"
 
@@ -12,6 +15,9 @@
 
 /* ---------------------------------------------------------------- route tables */
 
+/* Azure's limit on the routes of one table that name a service tag. */
+#define MAX_TAG_ROUTES_PER_TABLE 25
+
 typedef struct {
 	MapState map;
 	VsRoute *route;
@@ -19,6 +25,7 @@ typedef struct {
 	VsPos type_pos;
 	char *prefix_key; /* the addressPrefix, canonical; NULL when missing or bad */
 	VsPos prefix_pos;
+	gboolean names_tag; /* the addressPrefix is a service tag's name */
 } RouteState;
 
 typedef struct {
@@ -26,6 +33,7 @@ typedef struct {
 	VsRouteTable *table;
 	GHashTable *route_names;    /* char* (borrowed) -> line of the first */
 	GHashTable *route_prefixes; /* addressPrefix (owned) -> the first VsRoute with it */
+	guint tag_routes;           /* routes naming a service tag so far */
 } TableState;
 
 static void
@@ -34,15 +42,43 @@ key_route_name(Loader *ld, void *state, const VsYcurEvent *event)
 	vs_load_read_name_into(ld, event, &((RouteState *)state)->route->name);
 }
 
+/*
+ * A prefix, or a service tag's name (anything starting with a letter but the
+ * address wildcard, which the prefix parser then refuses).  Azure takes the
+ * tags of Azure services there (Storage, Sql, AzureCloud.westeurope, ...);
+ * VirtualNetwork, Internet and AzureLoadBalancer are not lists of a service's
+ * prefixes but depend on where the packet is [SIM: decided as Azure would], so
+ * they are refused.
+ */
 static void
 key_route_prefix(Loader *ld, void *state, const VsYcurEvent *event)
 {
 	RouteState *s = state;
-	char text[19];
+	const char *text = vs_load_scalar(ld, event, "an IPv4 prefix or a service tag");
+	char canonical[19];
 
+	if (text == NULL)
+		return;
+	if (g_ascii_isalpha(text[0]) && !vs_load_is_any_word(text)) {
+		if (vs_load_builtin_tag(text, NULL)) {
+			vs_load_error_event(
+				ld, event, "bad-tag",
+				"'%s' cannot be a route's addressPrefix: Azure takes the service "
+				"tags of Azure services there (such as Storage or Sql), not "
+				"VirtualNetwork, Internet or AzureLoadBalancer; expected a prefix "
+				"or a tag of serviceTags",
+				text);
+			return;
+		}
+		vs_load_add_ref(ld, REF_ROUTE_TAG, event, s->route, NULL, NULL);
+		s->names_tag = TRUE;
+		s->prefix_key = g_strdup(text);
+		s->prefix_pos = vs_load_pos(ld, event);
+		return;
+	}
 	if (!vs_load_read_prefix(ld, event, &s->route->prefix))
 		return;
-	s->prefix_key = g_strdup(vs_prefix_format(s->route->prefix, text));
+	s->prefix_key = g_strdup(vs_prefix_format(s->route->prefix, canonical));
 	s->prefix_pos = vs_load_pos(ld, event);
 }
 
@@ -123,6 +159,11 @@ item_route(Loader *ld, void *parent, const VsYcurEvent *event)
 	}
 	check_unique_prefix(ld, ts, &s);
 	g_free(s.prefix_key);
+	if (s.names_tag && ++ts->tag_routes == MAX_TAG_ROUTES_PER_TABLE + 1)
+		vs_load_error_pos(ld, s.prefix_pos, "limit",
+				  "more than %d routes of the table name a service tag; that is "
+				  "Azure's limit",
+				  MAX_TAG_ROUTES_PER_TABLE);
 	has_ip = vs_load_map_has(&route_map, &s.map, "nextHopIpAddress", &ip_pos);
 	if (s.has_type && s.route->next_hop_type == VS_NEXT_HOP_VIRTUAL_APPLIANCE && !has_ip)
 		vs_load_error_pos(

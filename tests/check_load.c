@@ -582,6 +582,48 @@ static const struct {
 			   "        addressPrefix: 10.1.0.0/16\n"),
 			 VS_LOAD_ERROR_INVALID, 1,
 			 "t.yaml:10:24: error: routeTables[rt].routes[out]: addressPrefix 10.1.0.0/16 is already the prefix of route 'drop' (line 5); a route table has at most one route per addressPrefix"},
+			{"route-unknown-tag",
+			 Y("name: lab\n"
+			   "routeTables:\n"
+			   "  - name: rt\n"
+			   "    routes:\n"
+			   "      - name: storage\n"
+			   "        addressPrefix: Storage\n"
+			   "        nextHopType: Internet\n"),
+			 VS_LOAD_ERROR_INVALID, 1, "t.yaml:6:24: error: routeTables[rt].routes[storage].addressPrefix: unknown service tag 'Storage'; expected a prefix such as 10.1.0.0/16 or a tag of serviceTags"},
+			{"route-builtin-tag",
+			 Y("name: lab\n"
+			   "routeTables:\n"
+			   "  - name: rt\n"
+			   "    routes:\n"
+			   "      - name: out\n"
+			   "        addressPrefix: Internet\n"
+			   "        nextHopType: Internet\n"),
+			 VS_LOAD_ERROR_INVALID, 1,
+			 "t.yaml:6:24: error: routeTables[rt].routes[out].addressPrefix: 'Internet' cannot be a route's addressPrefix: Azure takes the service tags of Azure services there (such as Storage or Sql), not VirtualNetwork, Internet or AzureLoadBalancer; expected a prefix or a tag of serviceTags"},
+			{"route-empty-tag",
+			 Y("name: lab\n"
+			   "serviceTags:\n"
+			   "  Sql: []\n"
+			   "routeTables:\n"
+			   "  - name: rt\n"
+			   "    routes:\n"
+			   "      - name: sql\n"
+			   "        addressPrefix: Sql\n"
+			   "        nextHopType: Internet\n"),
+			 VS_LOAD_ERROR_INVALID, 1,
+			 "t.yaml:8:24: error: routeTables[rt].routes[sql].addressPrefix: service tag 'Sql' has no prefixes; a route needs at least one"},
+			{"duplicate-route-tag",
+			 Y("name: lab\n"
+			   "routeTables:\n"
+			   "  - name: rt\n"
+			   "    routes:\n"
+			   "      - {name: a, addressPrefix: Sql, nextHopType: Internet}\n"
+			   "      - {name: b, addressPrefix: Sql, nextHopType: None}\n"
+			   "serviceTags:\n"
+			   "  Sql: [20.1.0.0/16]\n"),
+			 VS_LOAD_ERROR_INVALID, 1,
+			 "t.yaml:6:34: error: routeTables[rt].routes[b]: addressPrefix Sql is already the prefix of route 'a' (line 5); a route table has at most one route per addressPrefix"},
 			{"asg-nics-in-two-vnets",
 			 Y("name: lab\n"
 			   "vnets:\n"
@@ -875,6 +917,74 @@ START_TEST(test_errors_beyond_the_cap_are_counted)
 	ck_assert_uint_eq(diags->errors, 70);
 	ck_assert_uint_eq(diags->items->len, VS_DIAG_DEFAULT_LIMIT);
 	ck_assert_uint_eq(diags->dropped, 20);
+}
+END_TEST
+
+/* A route to a service tag stands once per prefix of the tag, after the tag is read. */
+START_TEST(test_route_to_service_tag)
+{
+	static const char text[] =
+		"name: lab\n"
+		"routeTables:\n"
+		"  - name: rt\n"
+		"    routes:\n"
+		"      - {name: first, addressPrefix: 10.9.0.0/16, nextHopType: None}\n"
+		"      - {name: sql, addressPrefix: Sql, nextHopType: Internet}\n"
+		"      - {name: last, addressPrefix: 10.8.0.0/16, nextHopType: None}\n"
+		"serviceTags:\n"
+		"  Sql: [20.1.0.0/16, 20.2.0.0/24, 20.3.0.4/32]\n";
+	static const char *const expected[] = {"first 10.9.0.0/16", "sql 20.1.0.0/16",
+					       "sql 20.2.0.0/24", "sql 20.3.0.4/32",
+					       "last 10.8.0.0/16"};
+	g_autoptr(VsDiagList) diags = vs_diag_list_new(0);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(VsModel) model = load_text(Y(text), diags, &error);
+	const VsRouteTable *table;
+	const VsRoute *sql = NULL;
+
+	ck_assert_msg(model != NULL, "%s", error ? error->message : "");
+	table = vs_model_find_route_table(model, "rt");
+	ck_assert_uint_eq(table->routes->len, G_N_ELEMENTS(expected));
+	for (guint i = 0; i < table->routes->len; i++) {
+		const VsRoute *route = g_ptr_array_index(table->routes, i);
+		g_autofree char *prefix = vs_prefix_to_string(route->prefix);
+		g_autofree char *got = g_strdup_printf("%s %s", route->name, prefix);
+
+		ck_assert_str_eq(got, expected[i]);
+		if (strcmp(route->name, "sql") != 0) {
+			ck_assert_ptr_null(route->service_tag);
+			ck_assert_ptr_null(route->expanded_from);
+			continue;
+		}
+		ck_assert_str_eq(route->service_tag->name, "Sql");
+		ck_assert_int_eq(route->next_hop_type, VS_NEXT_HOP_INTERNET);
+		ck_assert_uint_eq(route->pos.line, 6);
+		if (sql == NULL)
+			sql = route; /* the route as written comes first */
+		ck_assert_ptr_eq(route->expanded_from, route == sql ? NULL : sql);
+	}
+}
+END_TEST
+
+/* Azure allows 25 routes of a table to name a service tag. */
+START_TEST(test_route_tags_per_table_limit)
+{
+	g_autoptr(GString) text = g_string_new("name: lab\nserviceTags:\n");
+	g_autoptr(VsDiagList) diags = vs_diag_list_new(0);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(VsModel) model = NULL;
+
+	for (guint i = 0; i < 26; i++)
+		g_string_append_printf(text, "  T%u: [20.%u.0.0/16]\n", i, i);
+	g_string_append(text, "routeTables:\n  - name: rt\n    routes:\n");
+	for (guint i = 0; i < 26; i++)
+		g_string_append_printf(
+			text, "      - {name: r%u, addressPrefix: T%u, nextHopType: None}\n", i, i);
+	model = load_text(text->str, text->len, diags, &error);
+	ck_assert_ptr_null(model);
+	ck_assert_uint_eq(diags->errors, 1);
+	ck_assert(has_diag(diags, "t.yaml:57:36: error: routeTables[rt].routes[r25]: more than 25 "
+				  "routes of the table name a service tag; that is Azure's limit"));
 }
 END_TEST
 
@@ -1326,9 +1436,11 @@ load_suite(void)
 	tcase_add_test(limits, test_object_cap);
 	tcase_add_test(limits, test_errors_beyond_the_cap_are_counted);
 	tcase_add_test(limits, test_warnings_are_not_capped);
+	tcase_add_test(limits, test_route_tags_per_table_limit);
 	tcase_set_timeout(limits, 30);
 	tcase_add_test(models, test_good_model_contents);
 	tcase_add_test(models, test_aliases_expand);
+	tcase_add_test(models, test_route_to_service_tag);
 	tcase_add_test(files, test_includes_merge);
 	tcase_add_test(files, test_include_cycle);
 	tcase_add_test(files, test_include_header_must_match);
