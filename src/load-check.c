@@ -229,43 +229,71 @@ nic_label(const VsNic *nic)
 }
 
 /*
+ * An error at an object of the model, whose path is built from its names: the
+ * checks below read the resolved model (ASG references may be resolved while
+ * the file is read, so no reference is left to point at).
+ */
+static void G_GNUC_PRINTF(5, 6) error_at_object(Loader *ld, VsPos pos, const char *path,
+						const char *code, const char *format, ...)
+{
+	va_list args;
+
+	va_start(args, format);
+	vs_diag_addv(ld->diags, VS_SEVERITY_ERROR, pos, path, code, format, args);
+	va_end(args);
+}
+
+/*
  * Azure places an application security group in the VNet of the first NIC
  * that joins it and refuses a NIC of another VNet ("all network interfaces
  * assigned to an application security group have to exist in the same virtual
  * network that the first network interface assigned to the application
- * security group is in").  Joins are taken in file order, the order Azure
+ * security group is in").  NICs are taken in file order, the order Azure
  * would have seen them created in.  Fills first_member (VsAsg* -> its first
- * VsNic*), which the rule check reads.
+ * VsNic*, looked up, never iterated), which the rule check reads.
  */
 static void
-check_asg_members(Loader *ld, GPtrArray *refs, GHashTable *first_member)
+check_asg_members(Loader *ld, GHashTable *first_member)
 {
-	VsModel *model = vs_load_model(ld);
+	const VsModel *model = vs_load_model(ld);
 
-	for (guint i = 0; i < refs->len; i++) {
-		const Ref *ref = g_ptr_array_index(refs, i);
-		VsNic *nic = ref->target;
-		const VsNic *first;
-		VsAsg *asg;
+	for (guint n = 0; n < model->nics->len; n++) {
+		VsNic *nic = g_ptr_array_index(model->nics, n);
 
-		if (ref->kind != REF_NIC_ASG || nic->subnet == NULL ||
-		    (asg = vs_model_find_asg(model, ref->name)) == NULL)
-			continue;
-		first = g_hash_table_lookup(first_member, asg);
-		if (first == NULL) {
-			g_hash_table_insert(first_member, asg, nic);
-		} else if (first->subnet->vnet != nic->subnet->vnet) {
-			g_autofree char *label = nic_label(nic), *first_label = nic_label(first);
+		for (guint a = 0; nic->subnet != NULL && a < nic->asgs->len; a++) {
+			VsAsg *asg = g_ptr_array_index(nic->asgs, a);
+			const VsNic *first = g_hash_table_lookup(first_member, asg);
+			g_autofree char *label = NULL, *first_label = NULL, *path = NULL;
 
-			vs_load_error_at(
-				ld, ref->where, "asg-vnet",
-				"NIC %s is in VNet '%s', but application security group "
-				"'%s' is in VNet '%s' (its first NIC, %s, at line %u); all "
-				"NICs of an application security group must be in one VNet",
+			if (first == NULL) {
+				g_hash_table_insert(first_member, asg, nic);
+				continue;
+			}
+			if (first->subnet->vnet == nic->subnet->vnet)
+				continue;
+			label = nic_label(nic);
+			first_label = nic_label(first);
+			path = g_strdup_printf("virtualMachines[%s].networkInterfaces[%u]",
+					       nic->vm->name, nic->index);
+			error_at_object(
+				ld, nic->pos, path, "asg-vnet",
+				"NIC %s is in VNet '%s', but its application security "
+				"group '%s' is in VNet '%s' (its first NIC, %s, at line %u); "
+				"all NICs of an application security group must be in one "
+				"VNet",
 				label, nic->subnet->vnet->name, asg->name,
 				first->subnet->vnet->name, first_label, first->pos.line);
 		}
 	}
+}
+
+/* The VNet of an ASG: its first NIC's; NULL when no NIC joins it. */
+static const VsVnet *
+asg_vnet(GHashTable *first_member, const VsAsg *asg)
+{
+	const VsNic *first = g_hash_table_lookup(first_member, asg);
+
+	return first != NULL ? first->subnet->vnet : NULL;
 }
 
 /*
@@ -274,54 +302,49 @@ check_asg_members(Loader *ld, GPtrArray *refs, GHashTable *first_member)
  * in no VNet yet and goes with any.
  */
 static void
-check_rule_asgs(Loader *ld, GPtrArray *refs, GHashTable *first_member)
+check_rule_asgs(Loader *ld, GHashTable *first_member)
 {
-	VsModel *model = vs_load_model(ld);
-	g_autoptr(GHashTable) rule_of = NULL;  /* VsAddressMatch* -> its VsRule* */
-	g_autoptr(GHashTable) rule_asg = NULL; /* VsRule* -> its first ASG with a VNet */
+	const VsModel *model = vs_load_model(ld);
 
-	for (guint i = 0; i < refs->len; i++) {
-		const Ref *ref = g_ptr_array_index(refs, i);
-		const VsNic *member, *first_member_of_first;
-		VsAsg *asg;
-		const VsAsg *first;
-		VsRule *rule;
+	for (guint n = 0; n < model->nsgs->len; n++) {
+		const VsNsg *nsg = g_ptr_array_index(model->nsgs, n);
 
-		if (ref->kind != REF_RULE_ASG ||
-		    (asg = vs_model_find_asg(model, ref->name)) == NULL ||
-		    (member = g_hash_table_lookup(first_member, asg)) == NULL)
-			continue;
-		if (rule_of == NULL) {
-			/* built once, and only for a model whose rules name ASGs */
-			rule_of = g_hash_table_new(NULL, NULL);
-			rule_asg = g_hash_table_new(NULL, NULL);
-			for (guint n = 0; n < model->nsgs->len; n++) {
-				const VsNsg *nsg = g_ptr_array_index(model->nsgs, n);
+		for (guint r = 0; r < nsg->rules->len; r++) {
+			const VsRule *rule = g_ptr_array_index(nsg->rules, r);
+			const VsAddressMatch *sides[] = {&rule->source, &rule->destination};
+			const VsAsg *first = NULL;
+			const VsVnet *vnet = NULL;
 
-				for (guint r = 0; r < nsg->rules->len; r++) {
-					VsRule *each = g_ptr_array_index(nsg->rules, r);
+			for (guint side = 0; side < G_N_ELEMENTS(sides); side++) {
+				for (guint a = 0; sides[side]->kind == VS_MATCH_ASGS &&
+						  a < sides[side]->asgs->len;
+				     a++) {
+					const VsAsg *asg = g_ptr_array_index(sides[side]->asgs, a);
+					const VsVnet *here = asg_vnet(first_member, asg);
+					g_autofree char *path = NULL;
 
-					g_hash_table_insert(rule_of, &each->source, each);
-					g_hash_table_insert(rule_of, &each->destination, each);
+					if (here == NULL)
+						continue;
+					if (vnet == NULL) {
+						first = asg;
+						vnet = here;
+						continue;
+					}
+					if (here == vnet)
+						continue;
+					path = g_strdup_printf(
+						"networkSecurityGroups[%s].securityRules[%s]",
+						nsg->name, rule->name);
+					error_at_object(
+						ld, rule->pos, path, "asg-vnet",
+						"application security group '%s' is in VNet '%s', "
+						"but '%s' of the same rule is in VNet '%s'; the "
+						"application security groups of a rule, source and "
+						"destination, must be in one VNet",
+						asg->name, here->name, first->name, vnet->name);
 				}
 			}
 		}
-		if ((rule = g_hash_table_lookup(rule_of, ref->target)) == NULL)
-			continue; /* a rule that was discarded after an error */
-		first = g_hash_table_lookup(rule_asg, rule);
-		if (first == NULL) {
-			g_hash_table_insert(rule_asg, rule, asg);
-			continue;
-		}
-		first_member_of_first = g_hash_table_lookup(first_member, first);
-		if (first_member_of_first->subnet->vnet != member->subnet->vnet)
-			vs_load_error_at(
-				ld, ref->where, "asg-vnet",
-				"application security group '%s' is in VNet '%s', but '%s' "
-				"of the same rule is in VNet '%s'; the application security "
-				"groups of a rule, source and destination, must be in one VNet",
-				asg->name, member->subnet->vnet->name, first->name,
-				first_member_of_first->subnet->vnet->name);
 	}
 }
 
@@ -401,6 +424,6 @@ vs_load_resolve(Loader *ld)
 			break;
 		}
 	}
-	check_asg_members(ld, refs, first_member);
-	check_rule_asgs(ld, refs, first_member);
+	check_asg_members(ld, first_member);
+	check_rule_asgs(ld, first_member);
 }

@@ -638,7 +638,7 @@ static const struct {
 			   "    networkInterfaces:\n"
 			   "      - {subnet: b/s, privateIpAddress: 10.2.1.4, applicationSecurityGroups: [asg-web]}\n"),
 			 VS_LOAD_ERROR_INVALID, 1,
-			 "t.yaml:12:79: error: virtualMachines[web2].networkInterfaces[0].applicationSecurityGroups[0]: NIC web2/web2-nic0 is in VNet 'b', but application security group 'asg-web' is in VNet 'a' (its first NIC, web1/web1-nic0, at line 9); all NICs of an application security group must be in one VNet"},
+			 "t.yaml:12:9: error: virtualMachines[web2].networkInterfaces[0]: NIC web2/web2-nic0 is in VNet 'b', but its application security group 'asg-web' is in VNet 'a' (its first NIC, web1/web1-nic0, at line 9); all NICs of an application security group must be in one VNet"},
 			{"rule-asgs-in-two-vnets",
 			 Y("name: lab\n"
 			   "vnets:\n"
@@ -659,7 +659,7 @@ static const struct {
 			   "    networkInterfaces:\n"
 			   "      - {subnet: b/s, privateIpAddress: 10.2.1.4, applicationSecurityGroups: [asg-db]}\n"),
 			 VS_LOAD_ERROR_INVALID, 1,
-			 "t.yaml:11:49: error: networkSecurityGroups[nsg].securityRules[web-to-db].destinationApplicationSecurityGroups[0]: application security group 'asg-db' is in VNet 'b', but 'asg-web' of the same rule is in VNet 'a'; the application security groups of a rule, source and destination, must be in one VNet"},
+			 "t.yaml:9:9: error: networkSecurityGroups[nsg].securityRules[web-to-db]: application security group 'asg-db' is in VNet 'b', but 'asg-web' of the same rule is in VNet 'a'; the application security groups of a rule, source and destination, must be in one VNet"},
 			{"bad-next-hop",
 			 Y("name: lab\n"
 			   "routeTables:\n"
