@@ -9,7 +9,9 @@ set -u
 expected_dir="$top_srcdir/tests/data/exhaustive"
 
 # NAME DIR STATUS ARGS...: run vnetsim ARGS in $top_srcdir/DIR, expect exit STATUS
-# and stdout equal to NAME.expected.
+# and stdout equal to NAME.expected.  After a deliberate change of output,
+#     VNETSIM_REGENERATE=1 make check TESTS=tests/exhaustive.sh
+# rewrites the expected files (review the diff before committing it).
 run() {
 	name=$1 dir=$2 want_status=$3
 	shift 3

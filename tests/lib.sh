@@ -22,7 +22,9 @@
 #   expect_rejection WHAT WANT ARGS...   run_vnetsim ARGS, then rejected_as, counted
 #   expect_output WHAT STATUS WANT ARGS...  run_vnetsim ARGS must exit STATUS with
 #                                stdout exactly the file WANT (stderr is not compared,
-#                                but shown on a failure); counted
+#                                but shown on a failure); counted.  After a deliberate
+#                                change of output, VNETSIM_REGENERATE=1 rewrites WANT
+#                                from a run that exits STATUS (review the diff)
 #   report LINE                  prints LINE here and on file descriptor 9 (the
 #                                terminal under make check) when that is open
 #   summarize LABEL [DETAIL]     reports "LABEL: N passed, M failed[DETAIL]" and
@@ -92,6 +94,9 @@ expect_output() {
 	want=$3
 	shift 3
 	run_vnetsim "$@"
+	if [ -n "${VNETSIM_REGENERATE:-}" ] && [ "$status" -eq "$want_status" ]; then
+		cp "$tmp/out" "$want"
+	fi
 	if [ "$status" -eq "$want_status" ] && cmp -s "$want" "$tmp/out"; then
 		pass
 		return
