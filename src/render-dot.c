@@ -88,6 +88,7 @@ static char *
 warning_note(const VsHop *hop)
 {
 	const VsIssue *issue = first_issue(hop, VS_ISSUE_SEVERITY_WARNING);
+	const char *percent;
 
 	if (issue == NULL || first_issue(hop, VS_ISSUE_SEVERITY_ERROR) != NULL)
 		return NULL;
@@ -99,11 +100,11 @@ warning_note(const VsHop *hop)
 						 issue->route->name)
 			       : g_strdup("warning: asymmetric routing");
 	case VS_ISSUE_CPU:
-		return g_strdup_printf("warning: CPU %s%%",
-				       vs_issue_context_value(issue, "CpuPercent"));
+		percent = vs_issue_context_value(issue, "CpuPercent");
+		return g_strdup_printf("warning: CPU %s%%", percent != NULL ? percent : "?");
 	case VS_ISSUE_MEMORY:
-		return g_strdup_printf("warning: memory %s%%",
-				       vs_issue_context_value(issue, "MemoryPercent"));
+		percent = vs_issue_context_value(issue, "MemoryPercent");
+		return g_strdup_printf("warning: memory %s%%", percent != NULL ? percent : "?");
 	default:
 		return g_strdup_printf("warning: %s", vs_issue_type_name(issue->type));
 	}
