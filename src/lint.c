@@ -339,6 +339,17 @@ covered(Box box, const GArray *cover, guint from, gboolean *used, guint *budget)
 
 /* ---------------------------------------------------------------- rules */
 
+/* Merges spans and appends them to key as "lo-hi," each. */
+static void
+append_spans(GString *key, GArray *spans)
+{
+	merge_spans(spans);
+	for (guint i = 0; i < spans->len; i++)
+		g_string_append_printf(key, "%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT ",",
+				       g_array_index(spans, Span, i).lo,
+				       g_array_index(spans, Span, i).hi);
+}
+
 static void
 append_match(GString *key, const VsAddressMatch *match)
 {
@@ -349,11 +360,7 @@ append_match(GString *key, const VsAddressMatch *match)
 
 		for (guint i = 0; match->prefixes != NULL && i < match->prefixes->len; i++)
 			add_prefix_span(spans, g_array_index(match->prefixes, VsPrefix, i));
-		merge_spans(spans);
-		for (guint i = 0; i < spans->len; i++)
-			g_string_append_printf(key, "%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT ",",
-					       g_array_index(spans, Span, i).lo,
-					       g_array_index(spans, Span, i).hi);
+		append_spans(key, spans);
 		break;
 	}
 	case VS_MATCH_TAG:
@@ -369,11 +376,7 @@ append_match(GString *key, const VsAddressMatch *match)
 
 			g_array_append_val(ids, span);
 		}
-		merge_spans(ids);
-		for (guint i = 0; i < ids->len; i++)
-			g_string_append_printf(key, "%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT ",",
-					       g_array_index(ids, Span, i).lo,
-					       g_array_index(ids, Span, i).hi);
+		append_spans(key, ids);
 		break;
 	}
 	case VS_MATCH_ANY:
