@@ -771,8 +771,7 @@ static const struct {
 			   "        sourceAddressPrefix: \"*\"\n"
 			   "        destinationAddressPrefix: \"*\"\n"
 			   "        description: ddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd\n"),
-			 VS_LOAD_ERROR_INVALID, 1,
-			 "t.yaml:14:22: error: networkSecurityGroups[nsg-web].securityRules[r1].description: description is 141 characters long; Azure allows at most 140"},
+			 VS_LOAD_ERROR_INVALID, 1, "t.yaml:14:22: error: networkSecurityGroups[nsg-web].securityRules[r1].description: description is 141 characters long; Azure allows at most 140"},
 			{"vm-without-nic",
 			 Y("name: lab\n"
 			   "virtualMachines:\n"
