@@ -166,10 +166,12 @@ put_route_table(GString *out, const VsRouteTable *table)
 	for (guint r = 0; r < table->routes->len; r++) {
 		const VsRoute *route = g_ptr_array_index(table->routes, r);
 
-		g_string_append_printf(out, "[%zu:%s %08x/%u %d %d %08x]", strlen(route->name),
+		/* a route to a service tag: the tag's name decides between equal prefixes */
+		g_string_append_printf(out, "[%zu:%s %08x/%u %d %d %08x %s]", strlen(route->name),
 				       route->name, route->prefix.addr, route->prefix.len,
 				       route->next_hop_type, route->has_next_hop_ip,
-				       route->has_next_hop_ip ? route->next_hop_ip : 0);
+				       route->has_next_hop_ip ? route->next_hop_ip : 0,
+				       route->service_tag != NULL ? route->service_tag->name : "");
 	}
 	g_string_append_c(out, ';');
 }

@@ -209,6 +209,8 @@ example_models(void)
 	ck_assert_uint_ge(models->len, 5);
 	g_ptr_array_add(models, g_strdup("tests/data/diff/old.yaml"));
 	g_ptr_array_add(models, g_strdup("tests/data/diff/new.yaml"));
+	/* routes to service tags: one route per prefix of the tag */
+	g_ptr_array_add(models, g_strdup("tests/data/valid/service-tag-routes.yaml"));
 	return models;
 }
 
