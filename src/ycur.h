@@ -67,6 +67,14 @@ typedef struct VsYcur VsYcur;
  * limits may be NULL for the defaults.
  */
 VsYcur *vs_ycur_new(const char *data, gsize length, const VsYcurLimits *limits);
+/*
+ * A cursor over the first length bytes of the file open on fd (borrowed: it
+ * must stay open while the cursor lives), read with pread() from offset 0 in
+ * the parser's own small chunks, so that a large file is never held in memory
+ * whole.  A file that shrinks meanwhile ends early (and is a syntax error
+ * where that cuts a node); bytes past length are never read.
+ */
+VsYcur *vs_ycur_new_fd(int fd, gsize length, const VsYcurLimits *limits);
 void vs_ycur_free(VsYcur *cur);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsYcur, vs_ycur_free)
 
