@@ -178,6 +178,7 @@ vs_load_flush(Loader *ld)
 		g_clear_pointer(&where->segs, g_array_unref);
 	}
 	g_ptr_array_set_size(ld->unflushed, 0);
+	g_ptr_array_set_size(ld->local, 0);
 	for (guint i = 0; i < ld->items->len; i++)
 		g_free(g_array_index(ld->items, Item, i).name);
 	g_array_set_size(ld->items, 0);
@@ -324,6 +325,17 @@ vs_load_unique_name(Loader *ld, GHashTable *names, char *name, guint line, VsPos
 	}
 	g_hash_table_insert(names, name, GUINT_TO_POINTER(line));
 	return TRUE;
+}
+
+Where *
+vs_load_where_local(Loader *ld, const VsYcurEvent *event)
+{
+	Where *where = g_new0(Where, 1);
+
+	where->pos = vs_load_pos(ld, event);
+	where->segs = copy_stack(ld);
+	g_ptr_array_add(ld->local, where);
+	return where;
 }
 
 Where *
@@ -646,6 +658,7 @@ vs_load_loader_new(VsDiagList *diags)
 	ld->pending = g_ptr_array_new_with_free_func((GDestroyNotify)pending_free);
 	ld->wheres = g_ptr_array_new_with_free_func((GDestroyNotify)where_free);
 	ld->unflushed = g_ptr_array_new();
+	ld->local = g_ptr_array_new_with_free_func((GDestroyNotify)where_free);
 	ld->refs = g_ptr_array_new_with_free_func((GDestroyNotify)ref_free);
 	ld->discard = g_ptr_array_new_with_free_func((GDestroyNotify)discarded_free);
 	ld->dns_names = g_hash_table_new(g_str_hash, g_str_equal);
@@ -667,6 +680,7 @@ vs_load_loader_free(Loader *ld)
 	g_array_unref(ld->items);
 	g_ptr_array_unref(ld->pending);
 	g_ptr_array_unref(ld->unflushed);
+	g_ptr_array_unref(ld->local);
 	g_ptr_array_unref(ld->refs);
 	g_ptr_array_unref(ld->wheres);
 	g_hash_table_unref(ld->dns_names);

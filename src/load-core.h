@@ -128,8 +128,9 @@ struct Loader {
 	GArray *items;        /* Item, since the last flush */
 	guint open_items;     /* item segments on the stack */
 	GPtrArray *pending;   /* Pending*, since the last flush */
-	GPtrArray *wheres;    /* Where*, owned, all of them */
+	GPtrArray *wheres;    /* Where*, owned, all of them but the local ones */
 	GPtrArray *unflushed; /* Where*, borrowed, not formatted yet */
+	GPtrArray *local;     /* Where*, owned: vs_load_where_local()'s, until the flush */
 
 	GPtrArray *refs;    /* Ref*, owned */
 	GPtrArray *discard; /* objects not added to the model (invalid or duplicate) */
@@ -218,6 +219,14 @@ void vs_load_fatal(Loader *ld, guint line, guint column, gboolean limit, const c
 
 /* A Where for event at the current path, owned by the loader. */
 Where *vs_load_where_here(Loader *ld, const VsYcurEvent *event);
+/*
+ * A Where for event at the current path that lives only until the current
+ * top-level list item ends (the next flush), for checks the item makes before
+ * it ends (duplicate priorities, overlapping prefixes).  Never formatted
+ * unless an error is raised at it: a model has one per rule, so these must
+ * cost nothing that outlives their item.
+ */
+Where *vs_load_where_local(Loader *ld, const VsYcurEvent *event);
 /* Records a reference to resolve later, at a Where of the caller's. */
 void vs_load_add_ref_at(Loader *ld, RefKind kind, const char *name, Where *where, gpointer target,
 			Where *aux);
@@ -277,8 +286,9 @@ void vs_load_parse_list(Loader *ld, const VsYcurEvent *event, const char *what, 
 void vs_load_resolve(Loader *ld);
 /*
  * Resolves a reference of a kind that needs no other check (an NSG, a route
- * table, a service tag) when its target is already in the model: TRUE then,
- * and nothing needs to be kept for later.  Objects are never removed from the
+ * table, a service tag, an ASG of a list none of whose earlier names is left
+ * for later) when its target is already in the model: TRUE then, and nothing
+ * needs to be kept for later.  Objects are never removed from the
  * model, so this finds what the final resolution would.
  */
 gboolean vs_load_resolve_early(Loader *ld, RefKind kind, const char *name, gpointer target);

@@ -259,7 +259,7 @@ key_rule_priority(Loader *ld, void *state, const VsYcurEvent *event)
 
 	if (vs_load_read_uint(ld, event, 100, 4096, &s->rule->priority)) {
 		s->has_priority = TRUE;
-		s->priority_where = vs_load_where_here(ld, event);
+		s->priority_where = vs_load_where_local(ld, event);
 	}
 }
 
