@@ -328,12 +328,16 @@ vs_load_unique_name(Loader *ld, GHashTable *names, char *name, guint line, VsPos
 }
 
 Where *
-vs_load_where_local(Loader *ld, const VsYcurEvent *event)
+vs_load_where_local(Loader *ld, const char *key, VsPos pos)
 {
 	Where *where = g_new0(Where, 1);
 
-	where->pos = vs_load_pos(ld, event);
+	if (key != NULL)
+		vs_load_push_key(ld, key);
+	where->pos = pos;
 	where->segs = copy_stack(ld);
+	if (key != NULL)
+		vs_load_pop(ld);
 	g_ptr_array_add(ld->local, where);
 	return where;
 }
@@ -519,6 +523,18 @@ expected_keys(const MapDef *def)
 	return g_string_free(list, FALSE);
 }
 
+/* The index of key in def, trying guess first: files tend to give keys in the table's order. */
+static gint
+find_key_from(const MapDef *def, const char *key, guint guess)
+{
+	if (guess < def->n_keys && strcmp(def->keys[guess].key, key) == 0)
+		return (gint)guess;
+	for (guint i = 0; i < def->n_keys; i++)
+		if (strcmp(def->keys[i].key, key) == 0)
+			return (gint)i;
+	return -1;
+}
+
 static gint
 find_key(const MapDef *def, const char *key)
 {
@@ -550,6 +566,7 @@ vs_load_parse_map(Loader *ld, const MapDef *def, void *state, MapState *map,
 		  const VsYcurEvent *event)
 {
 	VsYcurEvent key, value;
+	guint guess = 0;
 
 	map->seen = 0;
 	map->start = vs_load_pos(ld, event);
@@ -568,7 +585,9 @@ vs_load_parse_map(Loader *ld, const MapDef *def, void *state, MapState *map,
 				vs_load_skip(ld, &value);
 			continue;
 		}
-		i = find_key(def, key.value);
+		i = find_key_from(def, key.value, guess);
+		if (i >= 0)
+			guess = (guint)i + 1;
 		if (i < 0) {
 			g_autofree char *keys = expected_keys(def);
 			const char *hint = strcmp(key.value, "<<") == 0
@@ -642,6 +661,53 @@ vs_load_parse_list(Loader *ld, const VsYcurEvent *event, const char *what, const
 	}
 }
 
+/* ---------------------------------------------------------------- shared port lists */
+
+static guint
+ports_hash(gconstpointer key)
+{
+	const GArray *ports = key;
+	guint hash = 2166136261u;
+
+	for (guint i = 0; i < ports->len; i++) {
+		const VsPortRange *range = &g_array_index(ports, VsPortRange, i);
+
+		hash = (hash ^ range->lo) * 16777619u;
+		hash = (hash ^ range->hi) * 16777619u;
+	}
+	return hash ^ ports->len;
+}
+
+static gboolean
+ports_equal(gconstpointer a, gconstpointer b)
+{
+	const GArray *x = a, *y = b;
+
+	if (x->len != y->len)
+		return FALSE;
+	for (guint i = 0; i < x->len; i++) {
+		const VsPortRange *p = &g_array_index(x, VsPortRange, i),
+				  *q = &g_array_index(y, VsPortRange, i);
+
+		if (p->lo != q->lo || p->hi != q->hi)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+GArray *
+vs_load_share_ports(Loader *ld, GArray *ports)
+{
+	GArray *shared = g_hash_table_lookup(ld->port_lists, ports);
+
+	if (shared == NULL) {
+		shared = g_array_sized_new(FALSE, FALSE, sizeof(VsPortRange), ports->len);
+		g_array_append_vals(shared, ports->data, ports->len);
+		g_hash_table_add(ld->port_lists, shared);
+	}
+	return g_array_ref(shared);
+}
+
 /* ---------------------------------------------------------------- the loader */
 
 Loader *
@@ -663,6 +729,9 @@ vs_load_loader_new(VsDiagList *diags)
 	ld->discard = g_ptr_array_new_with_free_func((GDestroyNotify)discarded_free);
 	ld->dns_names = g_hash_table_new(g_str_hash, g_str_equal);
 	ld->endpoint_names = g_hash_table_new(g_str_hash, g_str_equal);
+	ld->port_lists =
+		g_hash_table_new_full(ports_hash, ports_equal, (GDestroyNotify)g_array_unref, NULL);
+	ld->scratch_ports = g_array_new(FALSE, FALSE, sizeof(VsPortRange));
 	ld->file_stack = g_array_new(FALSE, FALSE, sizeof(FileId));
 	ld->file_stack_names = g_ptr_array_new_with_free_func(g_free);
 	ld->files_read = g_array_new(FALSE, FALSE, sizeof(FileId));
@@ -685,6 +754,8 @@ vs_load_loader_free(Loader *ld)
 	g_ptr_array_unref(ld->wheres);
 	g_hash_table_unref(ld->dns_names);
 	g_hash_table_unref(ld->endpoint_names);
+	g_hash_table_unref(ld->port_lists);
+	g_array_unref(ld->scratch_ports);
 	g_array_unref(ld->file_stack);
 	g_ptr_array_unref(ld->file_stack_names);
 	g_array_unref(ld->files_read);

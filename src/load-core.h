@@ -138,6 +138,8 @@ struct Loader {
 	VsPos once[N_ONCE];         /* where each one-file setting was set; line 0 = not yet */
 	GHashTable *dns_names;      /* char* (borrowed) -> VsDnsRecord* */
 	GHashTable *endpoint_names; /* char* (borrowed) -> VsInternetEndpoint* */
+	GHashTable *port_lists;     /* GArray* of VsPortRange, owned: vs_load_share_ports() */
+	GArray *scratch_ports;      /* VsPortRange, reused by readers of port lists */
 
 	/* includes */
 	GArray *file_stack; /* FileId of the files being read, root first */
@@ -220,13 +222,14 @@ void vs_load_fatal(Loader *ld, guint line, guint column, gboolean limit, const c
 /* A Where for event at the current path, owned by the loader. */
 Where *vs_load_where_here(Loader *ld, const VsYcurEvent *event);
 /*
- * A Where for event at the current path that lives only until the current
+ * A Where for pos at the current path, then key unless NULL, that lives only
+ * until the current
  * top-level list item ends (the next flush), for checks the item makes before
  * it ends (duplicate priorities, overlapping prefixes).  Never formatted
  * unless an error is raised at it: a model has one per rule, so these must
  * cost nothing that outlives their item.
  */
-Where *vs_load_where_local(Loader *ld, const VsYcurEvent *event);
+Where *vs_load_where_local(Loader *ld, const char *key, VsPos pos);
 /* Records a reference to resolve later, at a Where of the caller's. */
 void vs_load_add_ref_at(Loader *ld, RefKind kind, const char *name, Where *where, gpointer target,
 			Where *aux);
@@ -246,6 +249,15 @@ void vs_load_error_duplicate(Loader *ld, VsPos pos, const char *kind, const char
  */
 gboolean vs_load_unique_name(Loader *ld, GHashTable *names, char *name, guint line, VsPos name_pos,
 			     const char *kind, const char *scope);
+
+/*
+ * A reference to an array of VsPortRange equal to ports (borrowed, unchanged),
+ * shared with every other object given the same list: a model repeats a few
+ * port lists ("*", "443") across thousands of rules and VMs, and an array per
+ * object cost more than the rules themselves.  The model's objects only read
+ * their port arrays and free them with g_array_unref(), so sharing is safe.
+ */
+GArray *vs_load_share_ports(Loader *ld, GArray *ports);
 
 /* ---------------------------------------------------------------- events */
 

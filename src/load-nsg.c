@@ -25,16 +25,33 @@ typedef struct {
 	MapState map;
 	VsRule *rule;
 	Side side[2]; /* source, destination */
-	Where *priority_where;
+	VsPos priority_pos;
 	gboolean has_priority;
 	gboolean has_direction;
 } RuleState;
 
+/* A rule that has a priority and a direction, for the priority check. */
+typedef struct {
+	const VsRule *rule;
+	guint line; /* of its priority */
+} PriorityUse;
+
+/* A priority used again: b's, at where, is the one reported. */
+typedef struct {
+	const VsRule *a, *b;
+	guint a_line, b_line;
+	Where *where;
+} Duplicate;
+
 typedef struct {
 	MapState map;
 	VsNsg *nsg;
-	GPtrArray *rule_states; /* RuleState*, for the priority check */
 	GHashTable *rule_names; /* char* (borrowed) -> line of the first */
+	/* the priority check: direction << 16 | priority -> 1 + index in uses of the
+	 * last rule (in file order) that used it; duplicates, reported when the NSG ends */
+	GHashTable *priorities;
+	GArray *uses;       /* PriorityUse */
+	GArray *duplicates; /* Duplicate */
 } NsgState;
 
 static const char *const side_keys[2][3] = {
@@ -204,7 +221,8 @@ side_ports(Loader *ld, RuleState *s, guint side, gboolean plural, const VsYcurEv
 {
 	static const char *const keys[2][2] = {{"sourcePortRange", "sourcePortRanges"},
 					       {"destinationPortRange", "destinationPortRanges"}};
-	GArray *ports = side == 0 ? s->rule->source_ports : s->rule->destination_ports;
+	GArray **slot = side == 0 ? &s->rule->source_ports : &s->rule->destination_ports;
+	GArray *ports = ld->scratch_ports;
 	Side *sd = &s->side[side];
 
 	if (sd->ports) {
@@ -216,18 +234,21 @@ side_ports(Loader *ld, RuleState *s, guint side, gboolean plural, const VsYcurEv
 	}
 	sd->ports = TRUE;
 	sd->port_key = keys[side][plural];
+	g_array_set_size(ports, 0);
 	if (!plural) {
 		vs_load_item_port(ld, ports, event);
-		return;
-	}
-	if (event->kind != VS_YCUR_SEQUENCE_START) {
+	} else if (event->kind != VS_YCUR_SEQUENCE_START) {
 		vs_load_type_error(ld, event, "a list of ports such as [\"80\", \"8000-8080\"]");
-		return;
+	} else {
+		vs_load_parse_list(ld, event, "a list of ports", "port", KIND_OTHER,
+				   vs_load_item_port, ports);
+		if (ports->len == 0 && !ld->fatal)
+			vs_load_error_event(ld, event, "empty",
+					    "expected at least one port or range");
 	}
-	vs_load_parse_list(ld, event, "a list of ports", "port", KIND_OTHER, vs_load_item_port,
-			   ports);
-	if (ports->len == 0 && !ld->fatal)
-		vs_load_error_event(ld, event, "empty", "expected at least one port or range");
+	/* read into the loader's scratch array, then shared (vs_load_share_ports) */
+	g_array_unref(*slot);
+	*slot = vs_load_share_ports(ld, ports);
 }
 
 #define RULE_SIDE(func, call)                                                                      \
@@ -259,7 +280,7 @@ key_rule_priority(Loader *ld, void *state, const VsYcurEvent *event)
 
 	if (vs_load_read_uint(ld, event, 100, 4096, &s->rule->priority)) {
 		s->has_priority = TRUE;
-		s->priority_where = vs_load_where_local(ld, event);
+		s->priority_pos = vs_load_pos(ld, event);
 	}
 }
 
@@ -332,19 +353,44 @@ static const KeyDef rule_keys[] = {
 };
 static const MapDef rule_map = {"securityRule", TRUE, rule_keys, G_N_ELEMENTS(rule_keys)};
 
+/*
+ * Priorities are unique per direction within an NSG.  Each rule is checked
+ * against the last rule before it with the same direction and priority as
+ * soon as it is read, so only a rule that repeats one needs a Where; the
+ * errors wait for the end of the NSG (none if the file became unreadable).
+ */
+static void
+note_priority(Loader *ld, NsgState *ns, const RuleState *s)
+{
+	gpointer key = GUINT_TO_POINTER((guint)s->rule->direction << 16 | s->rule->priority);
+	guint last = GPOINTER_TO_UINT(g_hash_table_lookup(ns->priorities, key));
+	PriorityUse use = {s->rule, s->priority_pos.line};
+
+	if (last != 0) {
+		const PriorityUse *a = &g_array_index(ns->uses, PriorityUse, last - 1);
+		Duplicate duplicate = {a->rule, s->rule, a->line, use.line,
+				       vs_load_where_local(ld, "priority", s->priority_pos)};
+
+		g_array_append_val(ns->duplicates, duplicate);
+	}
+	g_array_append_val(ns->uses, use);
+	g_hash_table_insert(ns->priorities, key, GUINT_TO_POINTER(ns->uses->len));
+}
+
 static void
 item_rule(Loader *ld, void *parent, const VsYcurEvent *event)
 {
 	NsgState *ns = parent;
-	RuleState *s = g_new0(RuleState, 1);
+	RuleState state = {0}, *s = &state;
 
 	s->rule = vs_rule_new("");
 	s->rule->pos = vs_load_pos(ld, event);
 	s->rule->nsg = ns->nsg;
 	g_ptr_array_add(ns->nsg->rules, s->rule);
-	g_ptr_array_add(ns->rule_states, s);
 	if (!vs_load_parse_map(ld, &rule_map, s, &s->map, event) || ld->fatal)
 		return;
+	if (s->has_priority && s->has_direction)
+		note_priority(ld, ns, s);
 	for (guint side = 0; side < 2; side++) {
 		static const char *const names[] = {"source", "destination"};
 
@@ -389,42 +435,31 @@ static const KeyDef nsg_keys[] = {
 static const MapDef nsg_map = {"networkSecurityGroup", TRUE, nsg_keys, G_N_ELEMENTS(nsg_keys)};
 
 static gint
-compare_rule_states(gconstpointer a, gconstpointer b)
+compare_duplicates(gconstpointer x, gconstpointer y)
 {
-	const RuleState *x = *(RuleState *const *)a, *y = *(RuleState *const *)b;
+	const Duplicate *a = x, *b = y;
 
-	if (x->rule->direction != y->rule->direction)
-		return x->rule->direction < y->rule->direction ? -1 : 1;
-	if (x->rule->priority != y->rule->priority)
-		return x->rule->priority < y->rule->priority ? -1 : 1;
-	return x->priority_where->pos.line < y->priority_where->pos.line ? -1 : 1;
+	if (a->b->direction != b->b->direction)
+		return a->b->direction < b->b->direction ? -1 : 1;
+	if (a->b->priority != b->b->priority)
+		return a->b->priority < b->b->priority ? -1 : 1;
+	return a->b_line < b->b_line ? -1 : 1;
 }
 
-/* Priorities are unique per direction within an NSG: sort, compare neighbours. */
+/* Reports the repeated priorities, by direction, priority and line. */
 static void
 check_priorities(Loader *ld, NsgState *s)
 {
-	g_autoptr(GPtrArray) rules = g_ptr_array_new();
+	g_array_sort(s->duplicates, compare_duplicates);
+	for (guint i = 0; i < s->duplicates->len; i++) {
+		const Duplicate *d = &g_array_index(s->duplicates, Duplicate, i);
 
-	for (guint i = 0; i < s->rule_states->len; i++) {
-		RuleState *rs = g_ptr_array_index(s->rule_states, i);
-
-		if (rs->has_priority && rs->has_direction)
-			g_ptr_array_add(rules, rs);
-	}
-	g_ptr_array_sort(rules, compare_rule_states);
-	for (guint i = 1; i < rules->len; i++) {
-		RuleState *a = g_ptr_array_index(rules, i - 1), *b = g_ptr_array_index(rules, i);
-
-		if (a->rule->direction == b->rule->direction &&
-		    a->rule->priority == b->rule->priority)
-			vs_load_error_at(ld, b->priority_where, "duplicate-priority",
-					 "priority %u is already used by securityRule '%s' (line "
-					 "%u) for %s rules; expected a priority unique per "
-					 "direction",
-					 b->rule->priority, a->rule->name,
-					 a->priority_where->pos.line,
-					 vs_direction_name(b->rule->direction));
+		vs_load_error_at(ld, d->where, "duplicate-priority",
+				 "priority %u is already used by securityRule '%s' (line "
+				 "%u) for %s rules; expected a priority unique per "
+				 "direction",
+				 d->b->priority, d->a->name, d->a_line,
+				 vs_direction_name(d->b->direction));
 	}
 }
 
@@ -436,8 +471,10 @@ item_nsg(Loader *ld, void *parent, const VsYcurEvent *event)
 
 	s.nsg = vs_nsg_new("");
 	s.nsg->pos = vs_load_pos(ld, event);
-	s.rule_states = g_ptr_array_new_with_free_func(g_free);
 	s.rule_names = g_hash_table_new(g_str_hash, g_str_equal);
+	s.priorities = g_hash_table_new(g_direct_hash, g_direct_equal);
+	s.uses = g_array_new(FALSE, FALSE, sizeof(PriorityUse));
+	s.duplicates = g_array_new(FALSE, FALSE, sizeof(Duplicate));
 	if (vs_load_parse_map(ld, &nsg_map, &s, &s.map, event) && !ld->fatal)
 		check_priorities(ld, &s);
 	first = vs_model_find_nsg(ld->model, s.nsg->name);
@@ -447,8 +484,10 @@ item_nsg(Loader *ld, void *parent, const VsYcurEvent *event)
 		vs_model_add_nsg(ld->model, s.nsg);
 	else
 		vs_load_discard(ld, s.nsg, (GDestroyNotify)vs_nsg_free);
-	g_ptr_array_unref(s.rule_states);
 	g_hash_table_unref(s.rule_names);
+	g_hash_table_unref(s.priorities);
+	g_array_unref(s.uses);
+	g_array_unref(s.duplicates);
 }
 
 /* ---------------------------------------------------------------- ASGs and service tags */
