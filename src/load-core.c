@@ -26,8 +26,15 @@ typedef struct {
 typedef struct {
 	guint index;
 	const char *kind; /* "securityRule", for messages */
-	char *name;       /* owned; set when its name is read and valid */
+	gssize name;      /* offset in Loader.item_names once its name is read and valid, or -1 */
 } Item;
+
+/* The name of item, or NULL. */
+static const char *
+item_name(const Loader *ld, const Item *item)
+{
+	return item->name >= 0 ? ld->item_names->str + item->name : NULL;
+}
 
 typedef struct {
 	Where where;
@@ -116,8 +123,8 @@ format_path(Loader *ld, GArray *segs, GString *out)
 
 			/* appends rather than printf: this runs for every Where kept */
 			g_string_append_c(out, '[');
-			if (item->name != NULL) {
-				g_string_append(out, item->name);
+			if (item->name >= 0) {
+				g_string_append(out, item_name(ld, item));
 			} else {
 				g_snprintf(index, sizeof(index), "%u", item->index);
 				g_string_append(out, index);
@@ -156,11 +163,11 @@ vs_load_flush(Loader *ld)
 										 pending->object)
 								: NULL;
 
-			g_autofree char *label =
-				item == NULL ? g_strdup("")
-				: item->name == NULL
-					? g_strdup(item->kind)
-					: g_strdup_printf("%s '%s'", item->kind, item->name);
+			g_autofree char *label = item == NULL ? g_strdup("")
+						 : item->name < 0
+							 ? g_strdup(item->kind)
+							 : g_strdup_printf("%s '%s'", item->kind,
+									   item_name(ld, item));
 
 			g_string_erase(message, (gssize)at, 1);
 			g_string_insert(message, (gssize)at, label);
@@ -179,9 +186,8 @@ vs_load_flush(Loader *ld)
 	}
 	g_ptr_array_set_size(ld->unflushed, 0);
 	g_ptr_array_set_size(ld->local, 0);
-	for (guint i = 0; i < ld->items->len; i++)
-		g_free(g_array_index(ld->items, Item, i).name);
 	g_array_set_size(ld->items, 0);
+	g_string_truncate(ld->item_names, 0);
 }
 
 void
@@ -206,7 +212,7 @@ vs_load_pop(Loader *ld)
 void
 vs_load_push_item(Loader *ld, guint index, const char *kind)
 {
-	Item item = {index, kind, NULL};
+	Item item = {index, kind, -1};
 	Seg seg = {NULL, ld->items->len};
 
 	g_array_append_val(ld->items, item);
@@ -223,8 +229,9 @@ vs_load_set_item_name(Loader *ld, const char *name)
 	if (item >= 0) {
 		Item *it = &g_array_index(ld->items, Item, item);
 
-		g_free(it->name);
-		it->name = g_strdup(name);
+		/* appended, not copied each on its own: item names are many and short-lived */
+		it->name = (gssize)ld->item_names->len;
+		g_string_append_len(ld->item_names, name, (gssize)strlen(name) + 1);
 	}
 }
 
@@ -695,17 +702,65 @@ ports_equal(gconstpointer a, gconstpointer b)
 	return TRUE;
 }
 
+static GArray *share(GHashTable *lists, GArray *array);
+
 GArray *
 vs_load_share_ports(Loader *ld, GArray *ports)
 {
-	GArray *shared = g_hash_table_lookup(ld->port_lists, ports);
+	return share(ld->port_lists, ports);
+}
+
+static guint
+prefixes_hash(gconstpointer key)
+{
+	const GArray *prefixes = key;
+	guint hash = 2166136261u;
+
+	for (guint i = 0; i < prefixes->len; i++) {
+		const VsPrefix *prefix = &g_array_index(prefixes, VsPrefix, i);
+
+		hash = (hash ^ prefix->addr) * 16777619u;
+		hash = (hash ^ prefix->len) * 16777619u;
+	}
+	return hash ^ prefixes->len;
+}
+
+static gboolean
+prefixes_equal(gconstpointer a, gconstpointer b)
+{
+	const GArray *x = a, *y = b;
+
+	if (x->len != y->len)
+		return FALSE;
+	for (guint i = 0; i < x->len; i++) {
+		const VsPrefix *p = &g_array_index(x, VsPrefix, i),
+			       *q = &g_array_index(y, VsPrefix, i);
+
+		if (p->addr != q->addr || p->len != q->len)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static GArray *
+share(GHashTable *lists, GArray *array)
+{
+	GArray *shared = g_hash_table_lookup(lists, array);
 
 	if (shared == NULL) {
-		shared = g_array_sized_new(FALSE, FALSE, sizeof(VsPortRange), ports->len);
-		g_array_append_vals(shared, ports->data, ports->len);
-		g_hash_table_add(ld->port_lists, shared);
+		guint size = g_array_get_element_size(array);
+
+		shared = g_array_sized_new(FALSE, FALSE, size, array->len);
+		g_array_append_vals(shared, array->data, array->len);
+		g_hash_table_add(lists, shared);
 	}
 	return g_array_ref(shared);
+}
+
+GArray *
+vs_load_share_prefixes(Loader *ld, GArray *prefixes)
+{
+	return share(ld->prefix_lists, prefixes);
 }
 
 /* ---------------------------------------------------------------- the loader */
@@ -721,6 +776,7 @@ vs_load_loader_new(VsDiagList *diags)
 	ld->is_root = TRUE;
 	ld->stack = g_array_new(FALSE, FALSE, sizeof(Seg));
 	ld->items = g_array_new(FALSE, FALSE, sizeof(Item));
+	ld->item_names = g_string_new(NULL);
 	ld->pending = g_ptr_array_new_with_free_func((GDestroyNotify)pending_free);
 	ld->wheres = g_ptr_array_new_with_free_func((GDestroyNotify)where_free);
 	ld->unflushed = g_ptr_array_new();
@@ -732,6 +788,10 @@ vs_load_loader_new(VsDiagList *diags)
 	ld->port_lists =
 		g_hash_table_new_full(ports_hash, ports_equal, (GDestroyNotify)g_array_unref, NULL);
 	ld->scratch_ports = g_array_new(FALSE, FALSE, sizeof(VsPortRange));
+	ld->prefix_lists = g_hash_table_new_full(prefixes_hash, prefixes_equal,
+						 (GDestroyNotify)g_array_unref, NULL);
+	ld->scratch_prefixes = g_array_new(FALSE, FALSE, sizeof(VsPrefix));
+	ld->scratch_text = g_string_new(NULL);
 	ld->file_stack = g_array_new(FALSE, FALSE, sizeof(FileId));
 	ld->file_stack_names = g_ptr_array_new_with_free_func(g_free);
 	ld->files_read = g_array_new(FALSE, FALSE, sizeof(FileId));
@@ -747,6 +807,7 @@ vs_load_loader_free(Loader *ld)
 	vs_ycur_free(ld->cur);
 	g_array_unref(ld->stack);
 	g_array_unref(ld->items);
+	g_string_free(ld->item_names, TRUE);
 	g_ptr_array_unref(ld->pending);
 	g_ptr_array_unref(ld->unflushed);
 	g_ptr_array_unref(ld->local);
@@ -756,6 +817,9 @@ vs_load_loader_free(Loader *ld)
 	g_hash_table_unref(ld->endpoint_names);
 	g_hash_table_unref(ld->port_lists);
 	g_array_unref(ld->scratch_ports);
+	g_hash_table_unref(ld->prefix_lists);
+	g_array_unref(ld->scratch_prefixes);
+	g_string_free(ld->scratch_text, TRUE);
 	g_array_unref(ld->file_stack);
 	g_ptr_array_unref(ld->file_stack_names);
 	g_array_unref(ld->files_read);

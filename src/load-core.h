@@ -126,6 +126,7 @@ struct Loader {
 	/* path segments and deferred diagnostics (above) */
 	GArray *stack;        /* Seg */
 	GArray *items;        /* Item, since the last flush */
+	GString *item_names;  /* their names, each NUL-terminated, since the last flush */
 	guint open_items;     /* item segments on the stack */
 	GPtrArray *pending;   /* Pending*, since the last flush */
 	GPtrArray *wheres;    /* Where*, owned, all of them but the local ones */
@@ -140,6 +141,9 @@ struct Loader {
 	GHashTable *endpoint_names; /* char* (borrowed) -> VsInternetEndpoint* */
 	GHashTable *port_lists;     /* GArray* of VsPortRange, owned: vs_load_share_ports() */
 	GArray *scratch_ports;      /* VsPortRange, reused by readers of port lists */
+	GHashTable *prefix_lists;   /* GArray* of VsPrefix, owned: vs_load_share_prefixes() */
+	GArray *scratch_prefixes;   /* VsPrefix, reused by readers of a rule's addresses */
+	GString *scratch_text;      /* reused by readers of a rule's addresses */
 
 	/* includes */
 	GArray *file_stack; /* FileId of the files being read, root first */
@@ -258,6 +262,8 @@ gboolean vs_load_unique_name(Loader *ld, GHashTable *names, char *name, guint li
  * their port arrays and free them with g_array_unref(), so sharing is safe.
  */
 GArray *vs_load_share_ports(Loader *ld, GArray *ports);
+/* The same for an array of VsPrefix (security rules' addresses). */
+GArray *vs_load_share_prefixes(Loader *ld, GArray *prefixes);
 
 /* ---------------------------------------------------------------- events */
 

@@ -119,8 +119,9 @@ side_prefix(Loader *ld, RuleState *s, guint side, const VsYcurEvent *event)
 			return;
 		}
 		match->kind = VS_MATCH_PREFIXES;
-		match->prefixes = g_array_new(FALSE, FALSE, sizeof(VsPrefix));
-		g_array_append_val(match->prefixes, prefix);
+		g_array_set_size(ld->scratch_prefixes, 0);
+		g_array_append_val(ld->scratch_prefixes, prefix);
+		match->prefixes = vs_load_share_prefixes(ld, ld->scratch_prefixes);
 	} else {
 		/* a tag of the model's serviceTags, resolved once every file is read */
 		match->kind = VS_MATCH_TAG;
@@ -131,7 +132,8 @@ side_prefix(Loader *ld, RuleState *s, guint side, const VsYcurEvent *event)
 
 typedef struct {
 	VsAddressMatch *match;
-	GString *text;
+	GArray *prefixes; /* the loader's scratch array, then shared */
+	GString *text;    /* the loader's scratch text, then copied */
 	const char *key;
 	guint count; /* elements, valid or not */
 } PluralState;
@@ -155,15 +157,18 @@ item_plural_prefix(Loader *ld, void *parent, const VsYcurEvent *event)
 	}
 	if (!vs_load_read_prefix(ld, event, &prefix))
 		return;
-	g_array_append_val(ps->match->prefixes, prefix);
-	g_string_append_printf(ps->text, "%s%s", ps->text->len ? ", " : "", event->value);
+	g_array_append_val(ps->prefixes, prefix);
+	if (ps->text->len > 0)
+		g_string_append(ps->text, ", ");
+	g_string_append_len(ps->text, event->value, (gssize)event->length);
 }
 
 static void
 side_prefixes(Loader *ld, RuleState *s, guint side, const VsYcurEvent *event)
 {
 	VsAddressMatch *match = side_match(s, side);
-	PluralState ps = {match, NULL, side_keys[side][SIDE_PREFIXES], 0};
+	PluralState ps = {match, ld->scratch_prefixes, ld->scratch_text,
+			  side_keys[side][SIDE_PREFIXES], 0};
 
 	if (!claim_side(ld, s, side, SIDE_PREFIXES, event))
 		return;
@@ -172,11 +177,12 @@ side_prefixes(Loader *ld, RuleState *s, guint side, const VsYcurEvent *event)
 		return;
 	}
 	match->kind = VS_MATCH_PREFIXES;
-	match->prefixes = g_array_new(FALSE, FALSE, sizeof(VsPrefix));
-	ps.text = g_string_new(NULL);
+	g_array_set_size(ps.prefixes, 0);
+	g_string_truncate(ps.text, 0);
 	vs_load_parse_list(ld, event, "a list of addresses or prefixes", "prefix", KIND_OTHER,
 			   item_plural_prefix, &ps);
-	match->text = g_string_free(ps.text, FALSE);
+	match->prefixes = vs_load_share_prefixes(ld, ps.prefixes);
+	match->text = g_strndup(ps.text->str, ps.text->len);
 	if (ps.count == 0 && !ld->fatal)
 		vs_load_error_event(ld, event, "empty", "expected at least one address or prefix");
 }
@@ -190,14 +196,16 @@ item_rule_asg(Loader *ld, void *parent, const VsYcurEvent *event)
 	if (vs_load_scalar(ld, event, "an application security group name") == NULL)
 		return;
 	vs_load_add_ref(ld, REF_RULE_ASG, event, ps->match, NULL, NULL);
-	g_string_append_printf(ps->text, "%s%s", ps->text->len ? ", " : "", event->value);
+	if (ps->text->len > 0)
+		g_string_append(ps->text, ", ");
+	g_string_append_len(ps->text, event->value, (gssize)event->length);
 }
 
 static void
 side_asgs(Loader *ld, RuleState *s, guint side, const VsYcurEvent *event)
 {
 	VsAddressMatch *match = side_match(s, side);
-	PluralState ps = {match, NULL, side_keys[side][SIDE_ASGS], 0};
+	PluralState ps = {match, NULL, ld->scratch_text, side_keys[side][SIDE_ASGS], 0};
 
 	if (!claim_side(ld, s, side, SIDE_ASGS, event))
 		return;
@@ -207,13 +215,13 @@ side_asgs(Loader *ld, RuleState *s, guint side, const VsYcurEvent *event)
 	}
 	match->kind = VS_MATCH_ASGS;
 	match->asgs = g_ptr_array_new();
-	ps.text = g_string_new(NULL);
+	g_string_truncate(ps.text, 0);
 	vs_load_parse_list(ld, event, "a list of application security group names", "asg",
 			   KIND_OTHER, item_rule_asg, &ps);
 	if (ps.count == 0 && !ld->fatal)
 		vs_load_error_event(ld, event, "empty",
 				    "expected at least one application security group");
-	match->text = g_string_free(ps.text, FALSE);
+	match->text = g_strndup(ps.text->str, ps.text->len);
 }
 
 static void
