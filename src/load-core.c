@@ -820,6 +820,9 @@ vs_load_loader_free(Loader *ld)
 	g_hash_table_unref(ld->prefix_lists);
 	g_array_unref(ld->scratch_prefixes);
 	g_string_free(ld->scratch_text, TRUE);
+	g_clear_pointer(&ld->rule_names, g_hash_table_unref);
+	g_free(ld->priority_last);
+	g_clear_pointer(&ld->priority_uses, g_array_unref);
 	g_array_unref(ld->file_stack);
 	g_ptr_array_unref(ld->file_stack_names);
 	g_array_unref(ld->files_read);

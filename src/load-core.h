@@ -145,6 +145,14 @@ struct Loader {
 	GArray *scratch_prefixes;   /* VsPrefix, reused by readers of a rule's addresses */
 	GString *scratch_text;      /* reused by readers of a rule's addresses */
 
+	/* the per-NSG checks of security rules (load-nsg.c), made with one set of
+	 * tables for the whole load whose entries count only for the NSG of their
+	 * generation: tables made and grown per NSG cost more than the rules */
+	guint nsg_generation;
+	GHashTable *rule_names; /* char* (borrowed) -> generation << 32 | line of the first */
+	guint64 *priority_last; /* [direction][priority]: generation << 32 | 1 + use index */
+	GArray *priority_uses;  /* load-nsg.c's PriorityUse, of the current NSG */
+
 	/* includes */
 	GArray *file_stack; /* FileId of the files being read, root first */
 	GPtrArray *file_stack_names;

@@ -46,12 +46,7 @@ typedef struct {
 typedef struct {
 	MapState map;
 	VsNsg *nsg;
-	GHashTable *rule_names; /* char* (borrowed) -> line of the first */
-	/* the priority check: direction << 16 | priority -> 1 + index in uses of the
-	 * last rule (in file order) that used it; duplicates, reported when the NSG ends */
-	GHashTable *priorities;
-	GArray *uses;       /* PriorityUse */
-	GArray *duplicates; /* Duplicate */
+	GArray *duplicates; /* Duplicate, NULL until one is found */
 } NsgState;
 
 static const char *const side_keys[2][3] = {
@@ -367,22 +362,59 @@ static const MapDef rule_map = {"securityRule", TRUE, rule_keys, G_N_ELEMENTS(ru
  * soon as it is read, so only a rule that repeats one needs a Where; the
  * errors wait for the end of the NSG (none if the file became unreadable).
  */
+#define MAX_PRIORITY 4096
+
 static void
 note_priority(Loader *ld, NsgState *ns, const RuleState *s)
 {
-	gpointer key = GUINT_TO_POINTER((guint)s->rule->direction << 16 | s->rule->priority);
-	guint last = GPOINTER_TO_UINT(g_hash_table_lookup(ns->priorities, key));
+	guint64 *last = &ld->priority_last[s->rule->direction * (MAX_PRIORITY + 1) +
+					   MIN(s->rule->priority, MAX_PRIORITY)];
+	guint64 generation = (guint64)ld->nsg_generation << 32;
 	PriorityUse use = {s->rule, s->priority_pos.line};
 
-	if (last != 0) {
-		const PriorityUse *a = &g_array_index(ns->uses, PriorityUse, last - 1);
+	if ((*last & ~(guint64)G_MAXUINT32) == generation) {
+		const PriorityUse *a =
+			&g_array_index(ld->priority_uses, PriorityUse, (guint)*last - 1);
 		Duplicate duplicate = {a->rule, s->rule, a->line, use.line,
 				       vs_load_where_local(ld, "priority", s->priority_pos)};
 
+		if (ns->duplicates == NULL)
+			ns->duplicates = g_array_new(FALSE, FALSE, sizeof(Duplicate));
 		g_array_append_val(ns->duplicates, duplicate);
 	}
-	g_array_append_val(ns->uses, use);
-	g_hash_table_insert(ns->priorities, key, GUINT_TO_POINTER(ns->uses->len));
+	g_array_append_val(ld->priority_uses, use);
+	*last = generation | ld->priority_uses->len;
+}
+
+/* Rule names are unique within an NSG: "duplicate securityRule name" as vs_load_unique_name. */
+static void
+unique_rule_name(Loader *ld, const VsRule *rule, VsPos name_pos)
+{
+	guint64 generation = (guint64)ld->nsg_generation << 32;
+	gpointer first;
+
+	if (g_hash_table_lookup_extended(ld->rule_names, rule->name, NULL, &first) &&
+	    ((guint64)GPOINTER_TO_SIZE(first) & ~(guint64)G_MAXUINT32) == generation) {
+		vs_load_error_pos(ld, name_pos, "duplicate-name",
+				  "duplicate %s name '%s'%s (first at line %u)", "securityRule",
+				  rule->name, " in the NSG", (guint)GPOINTER_TO_SIZE(first));
+		return;
+	}
+	g_hash_table_insert(ld->rule_names, rule->name,
+			    GSIZE_TO_POINTER((gsize)(generation | rule->pos.line)));
+}
+
+/* Starts the per-NSG checks of a new NSG. */
+static void
+begin_nsg_checks(Loader *ld)
+{
+	if (ld->rule_names == NULL) {
+		ld->rule_names = g_hash_table_new(g_str_hash, g_str_equal);
+		ld->priority_last = g_new0(guint64, 2 * (MAX_PRIORITY + 1));
+		ld->priority_uses = g_array_new(FALSE, FALSE, sizeof(PriorityUse));
+	}
+	ld->nsg_generation++; /* entries of earlier NSGs stop counting */
+	g_array_set_size(ld->priority_uses, 0);
 }
 
 static void
@@ -418,8 +450,7 @@ item_rule(Loader *ld, void *parent, const VsYcurEvent *event)
 		VsPos name_pos;
 
 		vs_load_map_has(&rule_map, &s->map, "name", &name_pos);
-		vs_load_unique_name(ld, ns->rule_names, s->rule->name, s->rule->pos.line, name_pos,
-				    "securityRule", " in the NSG");
+		unique_rule_name(ld, s->rule, name_pos);
 	}
 }
 
@@ -458,6 +489,8 @@ compare_duplicates(gconstpointer x, gconstpointer y)
 static void
 check_priorities(Loader *ld, NsgState *s)
 {
+	if (s->duplicates == NULL)
+		return;
 	g_array_sort(s->duplicates, compare_duplicates);
 	for (guint i = 0; i < s->duplicates->len; i++) {
 		const Duplicate *d = &g_array_index(s->duplicates, Duplicate, i);
@@ -479,10 +512,7 @@ item_nsg(Loader *ld, void *parent, const VsYcurEvent *event)
 
 	s.nsg = vs_nsg_new("");
 	s.nsg->pos = vs_load_pos(ld, event);
-	s.rule_names = g_hash_table_new(g_str_hash, g_str_equal);
-	s.priorities = g_hash_table_new(g_direct_hash, g_direct_equal);
-	s.uses = g_array_new(FALSE, FALSE, sizeof(PriorityUse));
-	s.duplicates = g_array_new(FALSE, FALSE, sizeof(Duplicate));
+	begin_nsg_checks(ld);
 	if (vs_load_parse_map(ld, &nsg_map, &s, &s.map, event) && !ld->fatal)
 		check_priorities(ld, &s);
 	first = vs_model_find_nsg(ld->model, s.nsg->name);
@@ -492,10 +522,7 @@ item_nsg(Loader *ld, void *parent, const VsYcurEvent *event)
 		vs_model_add_nsg(ld->model, s.nsg);
 	else
 		vs_load_discard(ld, s.nsg, (GDestroyNotify)vs_nsg_free);
-	g_hash_table_unref(s.rule_names);
-	g_hash_table_unref(s.priorities);
-	g_array_unref(s.uses);
-	g_array_unref(s.duplicates);
+	g_clear_pointer(&s.duplicates, g_array_unref);
 }
 
 /* ---------------------------------------------------------------- ASGs and service tags */
