@@ -473,9 +473,14 @@ vs_load_is_null(const VsYcurEvent *event)
 {
 	if (event->kind != VS_YCUR_SCALAR || !event->plain)
 		return FALSE;
-	return event->length == 0 || strcmp(event->value, "~") == 0 ||
-	       strcmp(event->value, "null") == 0 || strcmp(event->value, "Null") == 0 ||
-	       strcmp(event->value, "NULL") == 0;
+	/* by length first: every scalar of the file is asked */
+	if (event->length == 0)
+		return TRUE;
+	if (event->length == 1)
+		return event->value[0] == '~';
+	return event->length == 4 &&
+	       (strcmp(event->value, "null") == 0 || strcmp(event->value, "Null") == 0 ||
+		strcmp(event->value, "NULL") == 0);
 }
 
 /* "a list", "a mapping", "null", "'text'" (shortened): what was found instead. */

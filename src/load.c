@@ -139,17 +139,64 @@ read_at(int fd, char *buffer, gsize size, gsize offset)
 
 /* The first NUL byte or invalid UTF-8 sequence in data: FALSE when there is none. */
 static gboolean
-find_bad_byte_in(const char *data, gsize length, gsize *offset, gboolean *is_nul)
+find_bad_byte_from(const char *data, gsize length, gsize *offset, gboolean *is_nul)
 {
 	const char *end = NULL, *nul = memchr(data, '\0', length);
 	gsize valid = nul != NULL ? (gsize)(nul - data) : length;
 	gboolean utf8_ok = g_utf8_validate_len(data, valid, &end);
 
+	*offset = 0;
 	if (nul == NULL && utf8_ok)
 		return FALSE;
 	*offset = (gsize)(end - data);
 	*is_nul = utf8_ok;
 	return TRUE;
+}
+
+/* How many bytes data starts with that are ASCII and not NUL, 8 at a time. */
+static gsize
+ascii_prefix(const char *data, gsize length)
+{
+	const guint64 ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	gsize at = 0;
+
+	for (; at + 8 <= length; at += 8) {
+		guint64 word;
+
+		memcpy(&word, data + at, 8);
+		/* a high bit set, or a zero byte (the classic has-zero test) */
+		if ((word & highs) != 0 || ((word - ones) & ~word & highs) != 0)
+			break;
+	}
+	return at;
+}
+
+/*
+ * The same as find_bad_byte_from, faster: a model file is mostly ASCII and
+ * g_utf8_validate_len() goes byte by byte, so runs of plain ASCII are skipped
+ * a word at a time and only the stretches around other bytes are validated.
+ * A stretch ends before an ASCII byte, which always starts a character, so
+ * the first problem is found at the same offset.
+ */
+static gboolean
+find_bad_byte_in(const char *data, gsize length, gsize *offset, gboolean *is_nul)
+{
+	gsize at = 0;
+
+	while (at < length) {
+		gsize end;
+
+		at += ascii_prefix(data + at, length - at);
+		end = MIN(at + 64, length);
+		while (end < length && ((guchar)data[end] & 0x80) != 0)
+			end++;
+		if (find_bad_byte_from(data + at, end - at, offset, is_nul)) {
+			*offset += at;
+			return TRUE;
+		}
+		at = end;
+	}
+	return FALSE;
 }
 
 #define CHUNK 65536
