@@ -11,6 +11,14 @@
  * (load-core.h) and resolved by load-check.c once every file is read, so an
  * object may be referenced before it is defined, or from another file.
  *
+ * DOC: memory.  A load holds the model, not the file: a regular file is read
+ * twice in 64 KiB chunks (its bytes checked, then parsed; see Text below), and
+ * what the loader keeps for its own checks is small and short-lived (Wheres
+ * local to a list item, references only for names not yet defined, one set
+ * of tables for every NSG's checks, port and prefix lists shared between
+ * rules).  Peak RSS of a load is about 3.5x the file at M and L, libraries
+ * included (bench/RESULTS.md).
+ *
  * An error never stops the reading of the rest of the file unless the YAML
  * itself is broken or a resource limit is hit: those end the file ("fatal")
  * and skip the whole-model checks, which would only add noise.

@@ -12,7 +12,8 @@
  * sees an alias; a "billion laughs" file hits the bound and stops, quickly.
  * YAML syntax errors come out as a GError plus the position of the problem
  * (reader errors, which libyaml reports without a mark, are placed from their
- * byte offset).
+ * byte offset).  The input is text in memory or a file read as it is parsed
+ * (vs_ycur_new_fd), so that a large model is never held whole.
  *
  * Only ycur.c, load.c and scenario.c include <yaml.h>; this header does not.
  */
