@@ -13,12 +13,17 @@ passed=0
 failed=0
 
 # NAME DIR STATUS ARGS...: run vnetsim ARGS in $top_srcdir/DIR, expect exit STATUS
-# and stdout equal to NAME.expected.
+# and stdout equal to NAME.expected.  After a deliberate change of output,
+#     VNETSIM_REGENERATE=1 make check TESTS=tests/exhaustive.sh
+# rewrites the expected files (review the diff before committing it).
 run() {
 	name=$1 dir=$2 want=$3
 	shift 3
 	status=0
 	(cd "$top_srcdir/$dir" && ${VNETSIM_WRAPPER:-} "$VNETSIM" "$@") >"$out/$name.out" 2>"$out/$name.err" || status=$?
+	if [ -n "${VNETSIM_REGENERATE:-}" ] && [ "$status" -eq "$want" ]; then
+		cp "$out/$name.out" "$expected_dir/$name.expected"
+	fi
 	if [ "$status" -ne "$want" ]; then
 		echo "FAIL: $name: exit status $status, expected $want"
 		cat "$out/$name.err"
