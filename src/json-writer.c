@@ -19,7 +19,21 @@
 #include <stdio.h>
 #include <string.h>
 
-#define APPEND_LITERAL(out, literal) g_string_append_len((out), (literal), sizeof(literal) - 1)
+/* g_string_append_len without its call into g_string_insert_len while the string has room:
+ * an answer is a few hundred small appends */
+static inline void
+put(GString *out, const char *text, gsize length)
+{
+	if (out->len + length < out->allocated_len) {
+		memcpy(out->str + out->len, text, length);
+		out->len += length;
+		out->str[out->len] = '\0';
+	} else {
+		g_string_append_len(out, text, (gssize)length);
+	}
+}
+
+#define APPEND_LITERAL(out, literal) put((out), (literal), sizeof(literal) - 1)
 
 void
 vs_json_writer_init(VsJsonWriter *writer, GString *out, VsJsonStyle style)
@@ -245,7 +259,7 @@ append_escaped(GString *out, const char *text, gsize length)
 		while (p < stop && !needs_escape(*p))
 			p++;
 		if (p > run)
-			g_string_append_len(out, (const char *)run, (gssize)(p - run));
+			put(out, (const char *)run, (gsize)(p - run));
 		if (p == stop)
 			break;
 		switch (*p) {
@@ -273,7 +287,7 @@ append_escaped(GString *out, const char *text, gsize length)
 		default: {
 			char escape[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 0xf]};
 
-			g_string_append_len(out, escape, sizeof(escape));
+			put(out, escape, sizeof(escape));
 		}
 		}
 		p++;
@@ -331,7 +345,7 @@ static void
 literal(VsJsonWriter *writer, const char *text, gsize length)
 {
 	before_value(writer, TRUE);
-	g_string_append_len(writer->out, text, (gssize)length);
+	put(writer->out, text, length);
 	after_value(writer);
 }
 

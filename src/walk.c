@@ -889,6 +889,15 @@ to_internet(VsWalk *walk, VsHop *from_hop, const VsNic *from)
 /* ---------------------------------------------------------------- the walk */
 
 /* Routes from hop (at nic) until the packet arrives or is dropped; TRUE if it arrived. */
+/* The route's name for a detail or explain line, formatted on first use (owned by *cache). */
+static const char *
+lazy_route_name(char **cache, const VsEffectiveRoute *route)
+{
+	if (*cache == NULL)
+		*cache = route_name_text(route);
+	return *cache;
+}
+
 static gboolean
 route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 {
@@ -905,10 +914,8 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 
 		if (walk->trace != NULL) {
 			vs_ip4_format(walk->packet.destination, destination);
-			if (route != NULL) {
-				route_name = route_name_text(route);
+			if (route != NULL)
 				vs_ip4_format(route->next_hop_ip, next_ip);
-			}
 		}
 		if (walk->explain)
 			explain_route(walk, hop, nic->subnet, route);
@@ -932,9 +939,10 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 						? none_route_reason(walk, nic_vnet(nic))
 						: g_strdup("");
 
-				issue->detail = g_strdup_printf("%s matches %s, whose next hop is "
-								"None: the packet is dropped.%s",
-								destination, route_name, reason);
+				issue->detail = g_strdup_printf(
+					"%s matches %s, whose next hop is "
+					"None: the packet is dropped.%s",
+					destination, lazy_route_name(&route_name, route), reason);
 			}
 			return FALSE;
 		case VS_NEXT_HOP_VNET_GATEWAY:
@@ -943,7 +951,7 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 					"%s matches %s, whose next hop is a virtual network "
 					"gateway; vnetsim models no gateways, and Azure "
 					"drops traffic whose next hop does not exist.",
-					destination, route_name);
+					destination, lazy_route_name(&route_name, route));
 			return FALSE;
 		case VS_NEXT_HOP_INTERNET:
 			if (walk->reply) {
@@ -953,7 +961,7 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 					issue->detail = g_strdup_printf(
 						"%s matches %s, whose next hop is the "
 						"Internet: the reply leaves the virtual network.",
-						destination, route_name);
+						destination, lazy_route_name(&route_name, route));
 				return FALSE;
 			}
 			return to_internet(walk, hop, nic);
@@ -976,7 +984,7 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 					"%s sends %s to the virtual appliance %s, but no "
 					"NIC in the model has that address: the packet "
 					"is dropped.",
-					route_name, destination,
+					lazy_route_name(&route_name, route), destination,
 					route->has_next_hop_ip ? next_ip : "(none)");
 			return FALSE;
 		}
@@ -987,7 +995,8 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 				issue->detail = g_strdup_printf(
 					"Routing loop: %s sends %s back to %s (%s), "
 					"which the packet has already passed.",
-					route_name, destination, appliance->name, next_ip);
+					lazy_route_name(&route_name, route), destination,
+					appliance->name, next_ip);
 			return FALSE;
 		}
 		if (hop_count(walk) >= VS_WALK_MAX_HOPS) {
@@ -1003,7 +1012,8 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 					"%s sends %s to %s (%s), which does not have "
 					"enableIpForwarding: it drops packets not addressed "
 					"to itself.",
-					route_name, destination, appliance->name, next_ip);
+					lazy_route_name(&route_name, route), destination,
+					appliance->name, next_ip);
 			return FALSE;
 		}
 		from_vnet = nic_vnet(nic);
@@ -1015,20 +1025,21 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 					"%s sends %s to %s (%s) in VNet %s, which is not "
 					"directly reachable from VNet %s (no Connected "
 					"peering).",
-					route_name, destination, appliance->name, next_ip,
-					to_vnet->name, from_vnet->name);
+					lazy_route_name(&route_name, route), destination,
+					appliance->name, next_ip, to_vnet->name, from_vnet->name);
 			return FALSE;
 		}
 		if (!cross_peering(walk, hop, from_vnet, to_vnet))
 			return FALSE;
 
 		next = add_nic_hop(walk, VS_HOP_VIRTUAL_APPLIANCE, appliance);
-		explain(walk, next,
-			"%s is a virtual appliance: %s sends it the packet, and its NIC "
-			"%s has enableIpForwarding, so it accepts a packet addressed to "
-			"another host.  Its NSGs see the original addresses.",
-			appliance->vm != NULL ? appliance->vm->name : appliance->name, route_name,
-			appliance->name);
+		if (walk->explain)
+			explain(walk, next,
+				"%s is a virtual appliance: %s sends it the packet, and its NIC "
+				"%s has enableIpForwarding, so it accepts a packet addressed to "
+				"another host.  Its NSGs see the original addresses.",
+				appliance->vm != NULL ? appliance->vm->name : appliance->name,
+				lazy_route_name(&route_name, route), appliance->name);
 		check_nsgs(walk, next, appliance, VS_DIRECTION_INBOUND, &walk->packet);
 		check_firewall(walk, next, appliance, VS_FW_FORWARD, VS_ORIGIN_LOCAL,
 			       &walk->packet);
@@ -1187,6 +1198,15 @@ explain_decisions(VsWalk *walk, VsHop *hop, const VsWalk *reply)
 	}
 }
 
+/* The reply's 5-tuple for a detail line, formatted on first use (owned by *cache). */
+static const char *
+lazy_tuple(char **cache, const VsPacket *packet)
+{
+	if (*cache == NULL)
+		*cache = vs_packet_to_string(packet);
+	return *cache;
+}
+
 /*
  * Walks the reply of a request that reached a VM by private routing, and
  * compares the appliances it passes with the request's.  Returns FALSE when
@@ -1237,7 +1257,7 @@ check_return_path(VsWalk *walk)
 		.source_port = walk->packet.destination_port,
 		.destination_port = walk->packet.source_port,
 	};
-	if (walk->trace != NULL)
+	if (walk->explain)
 		tuple = vs_packet_to_string(&reply.packet);
 	explain(walk, destination_hop,
 		"Return path: the reply %s is routed back from here.  NSGs and guest "
@@ -1247,7 +1267,8 @@ check_return_path(VsWalk *walk)
 	start = add_nic_hop(&reply, VS_HOP_SOURCE, destination);
 	if (!route_on(&reply, start, destination)) {
 		explain_decisions(walk, destination_hop, &reply);
-		reply_dropped(walk, &reply, tuple);
+		reply_dropped(walk, &reply,
+			      walk->trace != NULL ? lazy_tuple(&tuple, &reply.packet) : NULL);
 		return FALSE;
 	}
 	explain_decisions(walk, destination_hop, &reply);
@@ -1273,7 +1294,8 @@ check_return_path(VsWalk *walk)
 					"(%s) does not: %s.  A stateful appliance drops a flow it "
 					"sees only half of, so the connection fails.  Route the "
 					"reply through %s as well, or the request around it.",
-					nic_vm_name(nic), tuple, where, nic_vm_name(nic));
+					nic_vm_name(nic), lazy_tuple(&tuple, &reply.packet), where,
+					nic_vm_name(nic));
 			}
 			asymmetry(walk, i, VS_ORIGIN_LOCAL, divergent, detail);
 		}
@@ -1297,7 +1319,8 @@ check_return_path(VsWalk *walk)
 				"Asymmetric routing: the reply (%s) passes %s, which the request "
 				"did not: %s.  %s never saw the request, so as a stateful "
 				"appliance it drops the reply and the connection fails.",
-				tuple, nic_vm_name(nic), where, nic_vm_name(nic));
+				lazy_tuple(&tuple, &reply.packet), nic_vm_name(nic), where,
+				nic_vm_name(nic));
 		}
 		asymmetry(walk, request_hop_for(walk, sender->at), VS_ORIGIN_OUTBOUND, sender,
 			  detail);
@@ -1379,12 +1402,26 @@ walk_path(VsWalk *walk, const VsQuery *query)
 	return arrived;
 }
 
+/* Appends "|port" in decimal. */
+static void
+append_port(GString *text, guint16 port)
+{
+	char digits[6], *p = digits + sizeof(digits);
+
+	do {
+		*--p = (char)('0' + port % 10);
+		port /= 10;
+	} while (port > 0);
+	g_string_append_c(text, '|');
+	g_string_append_len(text, p, digits + sizeof(digits) - p);
+}
+
 VsTrace *
 vs_walk(const VsEngine *engine, const VsQuery *query)
 {
 	VsTrace *trace = vs_trace_new();
 	const VsNic *source = query->source;
-	g_autofree char *seed = NULL;
+	g_autoptr(GString) seed = NULL;
 	char destination[16];
 	VsWalk walk = {
 		.engine = engine,
@@ -1414,13 +1451,21 @@ vs_walk(const VsEngine *engine, const VsQuery *query)
 				 "let the datagrams through, not whether a process reads "
 				 "them."));
 
-	seed = g_strdup_printf(
-		"%s|%s/%s|%s|%s|%u|%u", engine->model->name ? engine->model->name : "",
-		source->vm != NULL ? source->vm->name : "", source->name,
-		query->unresolved_name != NULL ? query->unresolved_name : destination,
-		vs_protocol_name(query->protocol), walk.packet.source_port,
-		walk.packet.destination_port);
-	vs_trace_assign_ids(trace, seed);
+	/* "model|vm/nic|destination|protocol|sport|dport", joined without printf (every check) */
+	seed = g_string_sized_new(128);
+	g_string_append(seed, engine->model->name ? engine->model->name : "");
+	g_string_append_c(seed, '|');
+	g_string_append(seed, source->vm != NULL ? source->vm->name : "");
+	g_string_append_c(seed, '/');
+	g_string_append(seed, source->name);
+	g_string_append_c(seed, '|');
+	g_string_append(seed,
+			query->unresolved_name != NULL ? query->unresolved_name : destination);
+	g_string_append_c(seed, '|');
+	g_string_append(seed, vs_protocol_name(query->protocol));
+	append_port(seed, walk.packet.source_port);
+	append_port(seed, walk.packet.destination_port);
+	vs_trace_assign_ids(trace, seed->str);
 	return trace;
 }
 

@@ -205,6 +205,41 @@ START_TEST(test_ids_are_name_based_guids)
 }
 END_TEST
 
+/* The id scheme as GChecksum computes it: seeds of every length around SHA-1's blocks. */
+START_TEST(test_ids_agree_with_gchecksum)
+{
+	g_autoptr(VsTrace) trace = vs_trace_new();
+	g_autoptr(GString) seed = g_string_new(NULL);
+
+	for (guint i = 0; i < 12; i++)
+		vs_trace_add_hop(trace, vs_hop_new(VS_HOP_SOURCE, i));
+	for (guint length = 0; length < 300; length++) {
+		vs_trace_assign_ids(trace, seed->str);
+		for (guint i = 0; i < trace->hops->len; i++) {
+			const VsHop *hop = g_ptr_array_index(trace->hops, i);
+			g_autoptr(GChecksum) checksum = g_checksum_new(G_CHECKSUM_SHA1);
+			g_autofree char *input = g_strdup_printf("%s\n%u", seed->str, i);
+			guint8 digest[20];
+			gsize size = sizeof(digest);
+			g_autofree char *expected = NULL;
+
+			g_checksum_update(checksum, (const guchar *)input, -1);
+			g_checksum_get_digest(checksum, digest, &size);
+			digest[6] = (guint8)((digest[6] & 0x0f) | 0x50);
+			digest[8] = (guint8)((digest[8] & 0x3f) | 0x80);
+			expected = g_strdup_printf(
+				"%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+				digest[0], digest[1], digest[2], digest[3], digest[4], digest[5],
+				digest[6], digest[7], digest[8], digest[9], digest[10], digest[11],
+				digest[12], digest[13], digest[14], digest[15]);
+			ck_assert_msg(strcmp(hop->id, expected) == 0,
+				      "seed of %u bytes, hop %u: %s", length, i, hop->id);
+		}
+		g_string_append_c(seed, (char)('a' + length % 26));
+	}
+}
+END_TEST
+
 START_TEST(test_has_error_ignores_warnings)
 {
 	g_autoptr(VsTrace) trace = vs_trace_new();
@@ -951,6 +986,7 @@ render_suite(void)
 	tcase_add_loop_test(names, test_issue_type_names, 0, G_N_ELEMENTS(issue_type_names));
 	tcase_add_test(names, test_other_names);
 	tcase_add_test(names, test_ids_are_name_based_guids);
+	tcase_add_test(names, test_ids_agree_with_gchecksum);
 	tcase_add_test(names, test_has_error_ignores_warnings);
 	tcase_add_loop_test(names, test_latency_figures, 0, G_N_ELEMENTS(latency_cases));
 	suite_add_tcase(suite, names);
