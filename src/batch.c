@@ -22,6 +22,7 @@
 #include "resolve.h"
 
 #define BATCH_MAX_PROBES 100
+G_STATIC_ASSERT(BATCH_MAX_PROBES <= VS_LATENCY_MAX_PROBES);
 #define BATCH_DEFAULT_PROBES 30
 #define BATCH_DEFAULT_SOURCE_PORT 50000
 
@@ -31,6 +32,9 @@ struct VsBatch {
 	gboolean verdict_only;
 	JsonParser *parser;   /* reused line after line */
 	VsTargetSpec *target; /* the current line's destination (reused) */
+	/* the probes' numbers for the last seed asked (most batches use one seed) */
+	gboolean has_draws;
+	VsProbeDraws draws;
 };
 
 VsBatch *
@@ -398,7 +402,14 @@ vs_batch_answer(VsBatch *batch, const char *line, gsize length, guint64 line_num
 				 g_ascii_strcasecmp(fields.protocol, "https") == 0),
 		};
 		g_autoptr(GError) check_error = NULL;
-		g_autoptr(VsTrace) trace = vs_evaluate_check(batch->engine, &request, &check_error);
+		g_autoptr(VsTrace) trace = NULL;
+
+		if (!batch->has_draws || batch->draws.seed != request.seed) {
+			vs_probe_draws_init(&batch->draws, request.seed, VS_LATENCY_MAX_PROBES);
+			batch->has_draws = TRUE;
+		}
+		trace = vs_evaluate_check_with_draws(batch->engine, &request, &batch->draws,
+						     &check_error);
 
 		if (trace == NULL)
 			return line_error(out, line_number, "%s", check_error->message);

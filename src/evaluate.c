@@ -124,6 +124,13 @@ no_probes_sent(const VsTrace *trace)
 VsTrace *
 vs_evaluate_check(const VsEngine *engine, const VsCheckRequest *request, GError **error)
 {
+	return vs_evaluate_check_with_draws(engine, request, NULL, error);
+}
+
+VsTrace *
+vs_evaluate_check_with_draws(const VsEngine *engine, const VsCheckRequest *request,
+			     const VsProbeDraws *draws, GError **error)
+{
 	g_auto(VsTargetSpec) target = {0};
 	g_autoptr(GError) parse_error = NULL;
 	VsResolution resolution;
@@ -150,8 +157,14 @@ vs_evaluate_check(const VsEngine *engine, const VsCheckRequest *request, GError 
 
 	trace = vs_walk(engine, &query);
 	/* without its agent, or without an address, the source sends nothing */
-	vs_latency_probe(engine->model, trace, no_probes_sent(trace) ? 0 : request->probes,
-			 request->seed);
+	{
+		guint probes = no_probes_sent(trace) ? 0 : request->probes;
+
+		if (draws != NULL && draws->seed == request->seed && draws->probes >= probes)
+			vs_latency_probe_with(engine->model, trace, probes, draws);
+		else
+			vs_latency_probe(engine->model, trace, probes, request->seed);
+	}
 	if (request->http)
 		g_ptr_array_add(trace->notes,
 				g_strdup("HTTP is checked as a TCP connection to the port: "

@@ -14,6 +14,7 @@
 #include <glib.h>
 
 #include "addr.h"
+#include "latency.h"
 #include "model.h"
 #include "nsg.h"
 #include "route.h"
@@ -70,6 +71,14 @@ typedef struct {
  * the destination is not a well-formed TARGET.
  */
 VsTrace *vs_evaluate_check(const VsEngine *engine, const VsCheckRequest *request, GError **error);
+
+/*
+ * The same, with the probes' numbers drawn beforehand (batch keeps them from
+ * line to line): draws is used when it was drawn for the request's seed and
+ * enough probes, else the numbers are drawn here; draws may be NULL.
+ */
+VsTrace *vs_evaluate_check_with_draws(const VsEngine *engine, const VsCheckRequest *request,
+				      const VsProbeDraws *draws, GError **error);
 
 /* An IP flow verify query: one packet at a NIC, in the API's terms. */
 typedef struct {

@@ -213,17 +213,22 @@ rotate_left(guint32 value, guint bits)
 static void
 sha1_block(guint32 state[5], const guint8 *block)
 {
-	guint32 w[80], a = state[0], b = state[1], c = state[2], d = state[3], e = state[4];
+	guint32 w[16], a = state[0], b = state[1], c = state[2], d = state[3], e = state[4];
 
 	for (guint i = 0; i < 16; i++)
 		w[i] = (guint32)block[4 * i] << 24 | (guint32)block[4 * i + 1] << 16 |
 		       (guint32)block[4 * i + 2] << 8 | (guint32)block[4 * i + 3];
-	for (guint i = 16; i < 80; i++)
-		w[i] = rotate_left(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-/* one round: the four stages differ only in f and k, so each gets its own loop */
+/* One round: the four stages differ only in f and k, so each gets its own loop.  The message
+ * schedule is a ring of 16 words extended round by round (a separate pass over w[80] gets
+ * vectorised by the compiler into loads that wait on the stores just before them). */
+#define SHA1_WORD(i)                                                                               \
+	((i) < 16                                                                                  \
+		 ? w[(i)]                                                                          \
+		 : (w[(i)&15] = rotate_left(                                                       \
+			    w[((i)-3) & 15] ^ w[((i)-8) & 15] ^ w[((i)-14) & 15] ^ w[(i)&15], 1)))
 #define SHA1_ROUND(f, k)                                                                           \
 	do {                                                                                       \
-		guint32 t = rotate_left(a, 5) + (f) + e + (k) + w[i];                              \
+		guint32 t = rotate_left(a, 5) + (f) + e + (k) + SHA1_WORD(i);                      \
 		e = d;                                                                             \
 		d = c;                                                                             \
 		c = rotate_left(b, 30);                                                            \
@@ -239,6 +244,7 @@ sha1_block(guint32 state[5], const guint8 *block)
 	for (guint i = 60; i < 80; i++)
 		SHA1_ROUND(b ^ c ^ d, 0xca62c1d6u);
 #undef SHA1_ROUND
+#undef SHA1_WORD
 	state[0] += a;
 	state[1] += b;
 	state[2] += c;

@@ -389,7 +389,8 @@ add_nic_hop(VsWalk *walk, VsHopType type, const VsNic *nic)
 {
 	VsHop *hop = add_hop(walk, type, nic->private_ip, nic);
 
-	if (walk->trace != NULL)
+	/* the reply's hops are compared, never printed: they need no resource ID */
+	if (walk->trace != NULL && !walk->reply)
 		hop->resource_id = type == VS_HOP_SOURCE ? vs_vm_resource_id(walk->model, nic->vm)
 							 : vs_nic_resource_id(walk->model, nic);
 	g_assert(walk->visited_count < VS_WALK_HOP_CAPACITY);
