@@ -408,8 +408,8 @@ vs_batch_answer(VsBatch *batch, const char *line, gsize length, guint64 line_num
 			vs_probe_draws_init(&batch->draws, request.seed, VS_LATENCY_MAX_PROBES);
 			batch->has_draws = TRUE;
 		}
-		trace = vs_evaluate_check_with_draws(batch->engine, &request, &batch->draws,
-						     &check_error);
+		trace = vs_evaluate_check_json(batch->engine, &request, &batch->draws,
+					       &check_error);
 
 		if (trace == NULL)
 			return line_error(out, line_number, "%s", check_error->message);

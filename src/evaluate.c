@@ -121,15 +121,9 @@ no_probes_sent(const VsTrace *trace)
 	return FALSE;
 }
 
-VsTrace *
-vs_evaluate_check(const VsEngine *engine, const VsCheckRequest *request, GError **error)
-{
-	return vs_evaluate_check_with_draws(engine, request, NULL, error);
-}
-
-VsTrace *
-vs_evaluate_check_with_draws(const VsEngine *engine, const VsCheckRequest *request,
-			     const VsProbeDraws *draws, GError **error)
+static VsTrace *
+check(const VsEngine *engine, const VsCheckRequest *request, const VsProbeDraws *draws,
+      gboolean json_only, GError **error)
 {
 	g_auto(VsTargetSpec) target = {0};
 	g_autoptr(GError) parse_error = NULL;
@@ -154,6 +148,7 @@ vs_evaluate_check_with_draws(const VsEngine *engine, const VsCheckRequest *reque
 	query.source_port = request->source_port;
 	query.destination_port = request->destination_port;
 	query.explain = request->explain;
+	query.skip_details = json_only;
 
 	trace = vs_walk(engine, &query);
 	/* without its agent, or without an address, the source sends nothing */
@@ -171,6 +166,19 @@ vs_evaluate_check_with_draws(const VsEngine *engine, const VsCheckRequest *reque
 					 "vnetsim simulates no web server, so --method and "
 					 "--valid-status-codes do not change the verdict."));
 	return trace;
+}
+
+VsTrace *
+vs_evaluate_check(const VsEngine *engine, const VsCheckRequest *request, GError **error)
+{
+	return check(engine, request, NULL, FALSE, error);
+}
+
+VsTrace *
+vs_evaluate_check_json(const VsEngine *engine, const VsCheckRequest *request,
+		       const VsProbeDraws *draws, GError **error)
+{
+	return check(engine, request, draws, TRUE, error);
 }
 
 VsPacket
