@@ -93,12 +93,12 @@ separate(VsJsonWriter *writer, gboolean scalar)
 		level->decided = TRUE;
 	}
 	if (level->count > 0)
-		g_string_append_c(writer->out, ',');
+		put(writer->out, ",", 1);
 	if (pretty(writer)) {
 		if (!level->one_line) {
 			newline_indent(writer, 2 * writer->depth);
 		} else if (level->count > 0) {
-			g_string_append_c(writer->out, ' ');
+			put(writer->out, " ", 1);
 		}
 		if (level->one_line) {
 			level->item_start = writer->out->len - 1;
@@ -256,6 +256,32 @@ needs_escape(unsigned char c)
 	return escape_table[c] != 0;
 }
 
+/* Bytes of word equal to zero have their top bit set in the result (and only those, up to
+ * the first zero byte: enough to tell "none"). */
+static inline guint64
+zero_bytes(guint64 word)
+{
+	return (word - 0x0101010101010101u) & ~word & 0x8080808080808080u;
+}
+
+/*
+ * TRUE when none of the 8 bytes at p needs escaping: a control character
+ * (below 0x20: the subtraction borrows into the top bit of an ASCII byte),
+ * '"', '\\' or DEL.  Strings are mostly resource IDs, names and GUIDs with
+ * nothing to escape, so they are scanned a word at a time.
+ */
+static inline gboolean
+word_is_plain(const unsigned char *p)
+{
+	const guint64 ones = 0x0101010101010101u;
+	guint64 word, controls;
+
+	memcpy(&word, p, sizeof(word));
+	controls = (word - 0x20 * ones) & ~word & 0x8080808080808080u;
+	return (controls | zero_bytes(word ^ ('"' * ones)) | zero_bytes(word ^ ('\\' * ones)) |
+		zero_bytes(word ^ (0x7f * ones))) == 0;
+}
+
 static void
 append_escaped(GString *out, const char *text, gsize length)
 {
@@ -265,6 +291,8 @@ append_escaped(GString *out, const char *text, gsize length)
 	while (p < stop) {
 		const unsigned char *run = p;
 
+		while (stop - p >= 8 && word_is_plain(p))
+			p += 8;
 		while (p < stop && !needs_escape(*p))
 			p++;
 		if (p > run)
@@ -306,9 +334,9 @@ append_escaped(GString *out, const char *text, gsize length)
 static void
 append_quoted(GString *out, const char *text, gsize length)
 {
-	g_string_append_c(out, '"');
+	put(out, "\"", 1);
 	append_escaped(out, text, length);
-	g_string_append_c(out, '"');
+	put(out, "\"", 1);
 }
 
 void
@@ -327,7 +355,7 @@ vs_json_key(VsJsonWriter *writer, const char *name)
 	if (pretty(writer))
 		APPEND_LITERAL(writer->out, ": ");
 	else
-		g_string_append_c(writer->out, ':');
+		put(writer->out, ":", 1);
 	writer->after_key = TRUE;
 }
 

@@ -61,6 +61,46 @@ START_TEST(test_escaping)
 }
 END_TEST
 
+/* Strings are scanned 8 bytes at a time: a special byte at every offset of a longer string,
+ * next to UTF-8 bytes (whose top bit must not pass for a control character). */
+START_TEST(test_escapes_at_every_offset)
+{
+	static const char specials[] = {'"', '\\', '\n', '\x01', '\x1f', '\x7f', '\xc3'};
+
+	for (guint k = 0; k < G_N_ELEMENTS(specials); k++) {
+		for (guint at = 0; at < 40; at++) {
+			char input[41];
+			g_autofree char *text = NULL;
+			g_autoptr(JsonParser) parser = json_parser_new();
+			gboolean escaped;
+
+			memset(input, 'x', 40);
+			input[40] = '\0';
+			for (guint i = 0; i < 40; i += 7)
+				input[i] = 'A' + (char)(i % 26);
+			input[at] = specials[k];
+			if (specials[k] == '\xc3') {
+				if (at == 39)
+					continue;
+				input[at + 1] = '\xa9'; /* e acute */
+			}
+			text = compact_string(input);
+			escaped = specials[k] != '\xc3';
+			ck_assert_uint_eq(
+				strlen(text),
+				42 + (escaped ? (specials[k] == '"' || specials[k] == '\\' ||
+								 specials[k] == '\n'
+							 ? 1
+							 : 5)
+					      : 0));
+			ck_assert_msg(json_parser_load_from_data(parser, text, -1, NULL), "%s",
+				      text);
+			ck_assert_str_eq(json_node_get_string(json_parser_get_root(parser)), input);
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_every_control_character)
 {
 	char input[32];
@@ -392,6 +432,7 @@ json_writer_suite(void)
 
 	tcase_set_timeout(tcase, 60);
 	tcase_add_loop_test(tcase, test_escaping, 0, G_N_ELEMENTS(escapes));
+	tcase_add_test(tcase, test_escapes_at_every_offset);
 	tcase_add_test(tcase, test_every_control_character);
 	tcase_add_test(tcase, test_null_string_and_literals);
 	tcase_add_loop_test(tcase, test_integers, 0, G_N_ELEMENTS(integers));
