@@ -252,6 +252,80 @@ sha1_block(guint32 state[5], const guint8 *block)
 	state[4] += e;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_SHA_NI_PATH 1
+
+/*
+ * The same compression with the x86 SHA extensions (SHA-NI): one
+ * instruction per four rounds instead of some fifty.  The sequence is
+ * Intel's (the SHA-NI white paper's sha1 example): rounds in steps of four,
+ * the message schedule kept in four registers that rotate, sha1msg1 /
+ * xor / sha1msg2 computing each next quarter of it.  Chosen at run time
+ * (sha1_compress); the portable code above is the reference, and both are
+ * checked against GChecksum by the render suite (valgrind hides the SHA
+ * extensions, so check-valgrind runs the portable one).
+ */
+__attribute__((target("sha,sse4.1"))) static void
+sha1_block_x86(guint32 state[5], const guint8 *block)
+{
+	const __m128i byte_swap = _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
+	__m128i abcd = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)state), 0x1b);
+	__m128i e[2] = {_mm_set_epi32((int)state[4], 0, 0, 0), _mm_setzero_si128()};
+	__m128i msg[4];
+	const __m128i abcd_before = abcd, e_before = e[0];
+
+/* rounds 4j .. 4j + 3, with f and k of stage (4j) / 20 (an immediate, hence a macro) */
+#define SHA1_STEP(j, stage)                                                                        \
+	do {                                                                                       \
+		__m128i *in = &e[(j) % 2], *out = &e[((j) + 1) % 2];                               \
+		if ((j) < 4)                                                                       \
+			msg[(j)] = _mm_shuffle_epi8(                                               \
+				_mm_loadu_si128((const __m128i *)(block + 16 * (j))), byte_swap);  \
+		*in = (j) == 0 ? _mm_add_epi32(*in, msg[0])                                        \
+			       : _mm_sha1nexte_epu32(*in, msg[(j) % 4]);                           \
+		*out = abcd;                                                                       \
+		if ((j) >= 3 && (j) <= 18)                                                         \
+			msg[((j) + 1) % 4] = _mm_sha1msg2_epu32(msg[((j) + 1) % 4], msg[(j) % 4]); \
+		abcd = _mm_sha1rnds4_epu32(abcd, *in, stage);                                      \
+		if ((j) >= 1 && (j) <= 16)                                                         \
+			msg[((j) + 3) % 4] = _mm_sha1msg1_epu32(msg[((j) + 3) % 4], msg[(j) % 4]); \
+		if ((j) >= 2 && (j) <= 17)                                                         \
+			msg[((j) + 2) % 4] = _mm_xor_si128(msg[((j) + 2) % 4], msg[(j) % 4]);      \
+	} while (0)
+#pragma GCC unroll 5
+	for (guint j = 0; j < 5; j++)
+		SHA1_STEP(j, 0);
+#pragma GCC unroll 5
+	for (guint j = 5; j < 10; j++)
+		SHA1_STEP(j, 1);
+#pragma GCC unroll 5
+	for (guint j = 10; j < 15; j++)
+		SHA1_STEP(j, 2);
+#pragma GCC unroll 5
+	for (guint j = 15; j < 20; j++)
+		SHA1_STEP(j, 3);
+#undef SHA1_STEP
+	/* after step 19 the last E is in e[0] (step 19 wrote abcd's old value there) */
+	e[0] = _mm_sha1nexte_epu32(e[0], e_before);
+	abcd = _mm_add_epi32(abcd, abcd_before);
+	_mm_storeu_si128((__m128i *)state, _mm_shuffle_epi32(abcd, 0x1b));
+	state[4] = (guint32)_mm_extract_epi32(e[0], 3);
+}
+#endif
+
+static void
+sha1_compress(guint32 state[5], const guint8 *block)
+{
+#ifdef HAVE_SHA_NI_PATH
+	if (__builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1")) {
+		sha1_block_x86(state, block);
+		return;
+	}
+#endif
+	sha1_block(state, block);
+}
+
 /* The SHA-1 of the length bytes at data. */
 static void
 sha1(const guint8 *data, gsize length, guint8 digest[20])
@@ -262,14 +336,14 @@ sha1(const guint8 *data, gsize length, guint8 digest[20])
 	guint64 bits = (guint64)length * 8;
 
 	for (gsize offset = 0; offset < full; offset += 64)
-		sha1_block(state, data + offset);
+		sha1_compress(state, data + offset);
 	memcpy(tail, data + full, rest);
 	tail[rest] = 0x80;
 	tail_length = rest + 1 + 8 <= 64 ? 64 : 128;
 	for (guint i = 0; i < 8; i++)
 		tail[tail_length - 1 - i] = (guint8)(bits >> (8 * i));
 	for (gsize offset = 0; offset < tail_length; offset += 64)
-		sha1_block(state, tail + offset);
+		sha1_compress(state, tail + offset);
 	for (guint i = 0; i < 20; i++)
 		digest[i] = (guint8)(state[i / 4] >> (24 - 8 * (i % 4)));
 }
