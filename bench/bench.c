@@ -235,7 +235,6 @@ measure_own_process(const char *path, Figures *figures)
 	figures->own_engine_mb = proc_status_mb("VmHWM:");
 }
 
-
 /* The largest models matrix and the diffs are run on (see measure): the hub firewall
  * change reaches nearly every pair of subnets at every port, so its cost grows like
  * an all-ports matrix; VS_BENCH_HUB_DIFF_MAX_VMS raises its limit. */
