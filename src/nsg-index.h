@@ -18,7 +18,7 @@
 
 /* Directions with more rules than this are compiled; at or below, scanned (measured by
  * `make bench`: see bench/RESULTS.md). */
-#define VS_NSG_INDEX_CROSSOVER 16
+#define VS_NSG_INDEX_CROSSOVER 0
 
 typedef struct VsNsgIndex VsNsgIndex;
 
@@ -36,6 +36,29 @@ const VsRule *vs_nsg_index_first_match(const VsNsgIndex *index, const VsNsg *nsg
 /* As vs_nsg_evaluate_nic. */
 VsNsgVerdict vs_nsg_index_evaluate_nic(const VsNsgIndex *index, const VsNic *nic,
 				       VsDirection direction, const VsPacket *packet);
+
+/*
+ * The NIC that owns a private address (as vs_model_find_nic_by_ip answers),
+ * with the ids of its ASGs: what an ASG side of a rule asks about an
+ * address.  A walk keeps the owners of its packet's two addresses and hands
+ * them to every NSG it evaluates, so that each is looked up once at most.
+ */
+typedef struct {
+	gboolean resolved;      /* FALSE (zeroed): not looked up yet */
+	const VsNic *nic;       /* NULL: no NIC owns the address */
+	const guint32 *asg_ids; /* the ids of nic->asgs, borrowed from the index */
+	guint asg_count;
+} VsAddressOwner;
+
+/* Resolves address into *out (resolved TRUE). */
+void vs_nsg_index_owner(const VsNsgIndex *index, VsIp4 address, VsAddressOwner *out);
+
+/* As vs_nsg_index_evaluate_nic.  owners[0] and owners[1] belong to packet->source
+ * and packet->destination: zeroed, they are resolved when first needed and kept;
+ * pass the same pair again only for a packet with the same two addresses. */
+VsNsgVerdict vs_nsg_index_evaluate_nic_owned(const VsNsgIndex *index, const VsNic *nic,
+					     VsDirection direction, const VsPacket *packet,
+					     VsAddressOwner owners[2]);
 
 /* Bytes held by the compiled tables (for the benchmark). */
 gsize vs_nsg_index_bytes(const VsNsgIndex *index);

@@ -139,6 +139,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "firewall.h"
 #include "hosts.h"
 
 /* ---------------------------------------------------------------- the engine */
@@ -203,12 +204,12 @@ typedef struct {
 	VsTrace *trace;         /* the full sink; NULL for a verdict-only walk */
 	VsWalkVerdict *verdict; /* the verdict-only sink; NULL for a full walk */
 	VsHop *scratch;         /* verdict-only: hops on the caller's stack, VS_WALK_HOP_CAPACITY */
-	/* verdict-only: the issues host checks (hosts.c) add to a scratch hop, harvested
-	 * and emptied after each check; created on first need */
-	GPtrArray *scratch_issues;
-	VsDecisive error;   /* verdict-only: the first Error in hop order */
-	VsDecisive warning; /* verdict-only: the first asymmetry Warning in hop order */
+	VsDecisive error;       /* verdict-only: the first Error in hop order */
+	VsDecisive warning;     /* verdict-only: the first asymmetry Warning in hop order */
 	VsPacket packet;
+	/* the NICs that own packet.source and packet.destination, looked up once when
+	 * first needed (by an NSG naming ASGs, or to find the destination) */
+	VsAddressOwner owners[2];
 	gboolean explain;
 	guint visited[VS_WALK_HOP_CAPACITY]; /* the id of every NIC the packet passed */
 	guint visited_count;
@@ -286,11 +287,9 @@ add_hop(VsWalk *walk, VsHopType type, VsIp4 address, const VsNic *nic)
 	}
 	g_assert(verdict->hop_count < VS_WALK_HOP_CAPACITY);
 	hop = &walk->scratch[verdict->hop_count];
-	if (walk->scratch_issues == NULL && !walk->reply)
-		walk->scratch_issues =
-			g_ptr_array_new_with_free_func((GDestroyNotify)vs_issue_free);
-	*hop = (VsHop){
-		.type = type, .address = address, .nic = nic, .issues = walk->scratch_issues};
+	/* no issue list: a verdict-only walk asks the host checks for their decisions
+	 * alone (host_error) */
+	*hop = (VsHop){.type = type, .address = address, .nic = nic};
 	verdict->hop_types[verdict->hop_count] = type;
 	verdict->hop_nics[verdict->hop_count] = nic;
 	verdict->hop_count++;
@@ -339,25 +338,27 @@ add_issue(VsWalk *walk, VsHop *hop, VsIssueOrigin origin, VsIssueType type, cons
 	return issue;
 }
 
-/* Verdict-only: the Errors a host check (hosts.c) added to a scratch hop become the
- * deciding issue as add_issue's would; the issues themselves are dropped. */
+/* Verdict-only: the Error a host check (hosts.c) would raise on hop, recorded as the
+ * deciding issue as add_issue's would be; the verdict-only walk asks hosts.c for the
+ * decision alone, with no issue or string. */
 static void
-harvest(VsWalk *walk, VsHop *hop)
+host_error(VsWalk *walk, VsHop *hop, VsIssueOrigin origin, VsIssueType type,
+	   const VsFwRule *firewall_rule)
 {
-	if (walk->trace != NULL || walk->scratch_issues == NULL || walk->scratch_issues->len == 0)
-		return;
-	for (guint i = 0; i < walk->scratch_issues->len; i++) {
-		const VsIssue *issue = g_ptr_array_index(walk->scratch_issues, i);
+	VsDecisive candidate = {TRUE, hop_index(walk, hop), type, origin, NULL,
+				NULL, firewall_rule,        NULL, NULL};
 
-		if (issue->severity == VS_ISSUE_SEVERITY_ERROR) {
-			VsDecisive candidate = {
-				TRUE, hop_index(walk, hop), issue->type, issue->origin, issue->rule,
-				NULL, issue->firewall_rule, NULL,        NULL};
+	record_decisive(&walk->error, &candidate);
+}
 
-			record_decisive(&walk->error, &candidate);
-		}
-	}
-	g_ptr_array_set_size(walk->scratch_issues, 0);
+/* The NIC that owns the packet's destination address (vs_model_find_nic_by_ip), looked up
+ * once per walk. */
+static const VsNic *
+destination_owner(VsWalk *walk)
+{
+	if (!walk->owners[1].resolved)
+		vs_nsg_index_owner(walk->engine->nsgs, walk->packet.destination, &walk->owners[1]);
+	return walk->owners[1].nic;
 }
 
 static gboolean
@@ -394,10 +395,9 @@ add_nic_hop(VsWalk *walk, VsHopType type, const VsNic *nic)
 							 : vs_nic_resource_id(walk->model, nic);
 	g_assert(walk->visited_count < VS_WALK_HOP_CAPACITY);
 	walk->visited[walk->visited_count++] = nic->id;
-	if (!walk->reply && nic->vm != NULL) {
+	/* load raises Warnings only, which decide nothing: a verdict-only walk skips it */
+	if (!walk->reply && nic->vm != NULL && walk->trace != NULL)
 		vs_hosts_check_load(hop, nic->vm);
-		harvest(walk, hop);
-	}
 	return hop;
 }
 
@@ -410,9 +410,15 @@ check_firewall(VsWalk *walk, VsHop *hop, const VsNic *nic, VsFwDirection directi
 
 	if (walk->reply || nic->vm == NULL)
 		return TRUE;
-	passed = vs_hosts_check_firewall(hop, nic->vm, direction, origin, packet, walk->explain);
-	harvest(walk, hop);
-	return passed;
+	if (walk->trace == NULL) {
+		const VsFwRule *rule = NULL;
+
+		passed = vs_firewall_evaluate(nic->vm, direction, packet, &rule) == VS_ACCESS_ALLOW;
+		if (!passed)
+			host_error(walk, hop, origin, VS_ISSUE_GUEST_FIREWALL, rule);
+		return passed;
+	}
+	return vs_hosts_check_firewall(hop, nic->vm, direction, origin, packet, walk->explain);
 }
 
 /* Whether the destination VM answers; a reply needs no answer. */
@@ -423,9 +429,13 @@ check_listener(VsWalk *walk, VsHop *hop, const VsNic *nic, const VsPacket *packe
 
 	if (walk->reply || nic->vm == NULL)
 		return TRUE;
-	passed = vs_hosts_check_listener(hop, nic->vm, packet, walk->explain);
-	harvest(walk, hop);
-	return passed;
+	if (walk->trace == NULL) {
+		passed = vs_hosts_listener_answers(nic->vm, packet);
+		if (!passed)
+			host_error(walk, hop, VS_ORIGIN_LOCAL, VS_ISSUE_NO_LISTENER, NULL);
+		return passed;
+	}
+	return vs_hosts_check_listener(hop, nic->vm, packet, walk->explain);
 }
 
 /* ---------------------------------------------------------------- security rules */
@@ -508,7 +518,15 @@ check_nsgs(VsWalk *walk, VsHop *hop, const VsNic *nic, VsDirection direction,
 
 	if (walk->reply)
 		return TRUE; /* NSGs are stateful: the flow record lets the reply through */
-	verdict = vs_nsg_index_evaluate_nic(walk->engine->nsgs, nic, direction, packet);
+	if (packet == &walk->packet) {
+		verdict = vs_nsg_index_evaluate_nic_owned(walk->engine->nsgs, nic, direction,
+							  packet, walk->owners);
+	} else {
+		VsAddressOwner owners[2] = {{0}, {0}};
+
+		verdict = vs_nsg_index_evaluate_nic_owned(walk->engine->nsgs, nic, direction,
+							  packet, owners);
+	}
 	if (walk->explain)
 		explain_nsgs(walk, hop, nic, direction, packet);
 	if (verdict.access == VS_ACCESS_ALLOW)
@@ -850,8 +868,12 @@ to_internet(VsWalk *walk, VsHop *from_hop, const VsNic *from)
 	target = g_hash_table_lookup(walk->engine->nic_by_public_ip,
 				     GUINT_TO_POINTER(walk->packet.destination));
 	if (target == NULL) {
-		vs_hosts_check_internet(hop, walk->model, &walk->packet, walk->explain);
-		harvest(walk, hop);
+		VsIssueType type;
+
+		if (walk->trace != NULL)
+			vs_hosts_check_internet(hop, walk->model, &walk->packet, walk->explain);
+		else if (!vs_hosts_internet_answers(walk->model, &walk->packet, &type))
+			host_error(walk, hop, VS_ORIGIN_LOCAL, type, NULL);
 		return TRUE;
 	}
 	if (!from->has_public_ip) {
@@ -959,17 +981,19 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 			return to_internet(walk, hop, nic);
 		case VS_NEXT_HOP_VNET_LOCAL:
 		case VS_NEXT_HOP_VNET_PEERING:
-			return arrive(
-				walk, hop, nic,
-				vs_model_find_nic_by_ip(walk->model, walk->packet.destination));
+			return arrive(walk, hop, nic, destination_owner(walk));
 		case VS_NEXT_HOP_VIRTUAL_APPLIANCE:
 		default:
 			break;
 		}
 
-		appliance = route->has_next_hop_ip
-				    ? vs_model_find_nic_by_ip(walk->model, route->next_hop_ip)
-				    : NULL;
+		appliance = NULL;
+		if (route->has_next_hop_ip) {
+			VsAddressOwner owner;
+
+			vs_nsg_index_owner(walk->engine->nsgs, route->next_hop_ip, &owner);
+			appliance = owner.nic;
+		}
 		if (appliance == NULL) {
 			if ((issue = route_drop(walk, hop, route)) != NULL)
 				issue->detail = g_strdup_printf(
@@ -1360,9 +1384,12 @@ walk_path(VsWalk *walk, const VsQuery *query)
 	};
 	hop = add_nic_hop(walk, VS_HOP_SOURCE, source);
 	if (source->vm != NULL) {
-		gboolean agent = vs_hosts_check_agent(hop, source->vm);
+		gboolean agent = source->vm->network_watcher_agent;
 
-		harvest(walk, hop);
+		if (walk->trace != NULL)
+			agent = vs_hosts_check_agent(hop, source->vm);
+		else if (!agent)
+			host_error(walk, hop, VS_ORIGIN_LOCAL, VS_ISSUE_AGENT_STOPPED, NULL);
 		if (!agent)
 			return FALSE;
 	}
@@ -1439,8 +1466,6 @@ vs_walk_verdict(const VsEngine *engine, const VsQuery *query, VsWalkVerdict *out
 	walk.scratch = scratch;
 	out->hop_count = 0;
 	arrived = walk_path(&walk, query);
-	if (walk.scratch_issues != NULL)
-		g_ptr_array_unref(walk.scratch_issues);
 	out->reachable = arrived && !walk.error.set;
 	/* the deciding issue: the first Error; else, when the connection fails all the same,
 	 * the asymmetric routing that makes it fail */
