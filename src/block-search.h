@@ -8,8 +8,7 @@
  * blocks of VS_BLOCK_KEYS (one 64-byte line when the array is 64-byte
  * aligned) and a summary holds the first key of each block, so a search
  * reads the summary and one block: two lines for up to 256 keys, where a
- * binary search read six to eight.  Within a line, counting the keys at or
- * below the value is branch-free and cheaper than a mispredicted branch.
+ * binary search read six to eight.  Both searches are branch-free.
  */
 #ifndef VS_BLOCK_SEARCH_H
 #define VS_BLOCK_SEARCH_H
@@ -18,22 +17,30 @@
 
 #define VS_BLOCK_KEYS 16
 
-/* How many of keys[0..n) are at or below value. */
-static inline guint
-vs_block_count_at_or_below(const guint32 *keys, guint n, guint32 value)
-{
-	guint count = 0;
-
-	for (guint i = 0; i < n; i++)
-		count += keys[i] <= value;
-	return count;
-}
-
 /* The number of summary entries for count keys. */
 static inline guint
 vs_block_summary_count(guint count)
 {
 	return (count + VS_BLOCK_KEYS - 1) / VS_BLOCK_KEYS;
+}
+
+/*
+ * The index of the last of keys[0..n) at or below value, keys sorted ascending
+ * with keys[0] <= value: a binary search whose steps are conditional moves, not
+ * branches (about log2(n) steps of a few instructions, none mispredicted).
+ */
+static inline guint
+vs_block_last_at_or_below(const guint32 *keys, guint n, guint32 value)
+{
+	const guint32 *base = keys;
+
+	while (n > 1) {
+		guint half = n / 2;
+
+		base = base[half] <= value ? base + half : base;
+		n -= half;
+	}
+	return (guint)(base - keys);
 }
 
 /*
@@ -44,29 +51,11 @@ vs_block_summary_count(guint count)
 static inline guint
 vs_block_search(const guint32 *summary, const guint32 *keys, guint count, guint32 value)
 {
-	guint summary_count = vs_block_summary_count(count);
-	guint block, first;
+	guint first = vs_block_last_at_or_below(summary, vs_block_summary_count(count), value) *
+		      VS_BLOCK_KEYS;
 
-	if (summary_count <= VS_BLOCK_KEYS) {
-		block = vs_block_count_at_or_below(summary, summary_count, value) - 1;
-	} else {
-		guint lo = 0, hi = summary_count;
-
-		/* the last block starting at or below value (the first starts at 0) */
-		while (hi - lo > 1) {
-			guint mid = lo + (hi - lo) / 2;
-
-			if (summary[mid] <= value)
-				lo = mid;
-			else
-				hi = mid;
-		}
-		block = lo;
-	}
-	first = block * VS_BLOCK_KEYS;
 	return first +
-	       vs_block_count_at_or_below(keys + first, MIN(VS_BLOCK_KEYS, count - first), value) -
-	       1;
+	       vs_block_last_at_or_below(keys + first, MIN(VS_BLOCK_KEYS, count - first), value);
 }
 
 #endif

@@ -60,6 +60,15 @@ VsNsgVerdict vs_nsg_index_evaluate_nic_owned(const VsNsgIndex *index, const VsNi
 					     VsDirection direction, const VsPacket *packet,
 					     VsAddressOwner owners[2]);
 
+/*
+ * Hints, with no effect on any answer: start fetching into the cache what
+ * vs_nsg_index_owner(address) and the evaluation of the NSGs at nic in
+ * direction will read first.  Random checks find the tables cold; a walk
+ * that asks early overlaps those fetches with its other work.
+ */
+void vs_nsg_index_prefetch_owner(const VsNsgIndex *index, VsIp4 address);
+void vs_nsg_index_prefetch(const VsNsgIndex *index, const VsNic *nic, VsDirection direction);
+
 /* Bytes held by the compiled tables (for the benchmark). */
 gsize vs_nsg_index_bytes(const VsNsgIndex *index);
 

@@ -416,6 +416,13 @@ vs_route_index_routes(const VsRouteIndex *index, const VsSubnet *subnet)
 	return routes != NULL ? routes->routes : NULL;
 }
 
+void
+vs_route_index_prefetch(const VsRouteIndex *index, const VsSubnet *subnet)
+{
+	if (subnet != NULL && subnet->id < index->subnets->len)
+		__builtin_prefetch(index->packed[subnet->id]);
+}
+
 const VsEffectiveRoute *
 vs_route_lookup(const VsRouteIndex *index, const VsSubnet *subnet, VsIp4 destination)
 {
