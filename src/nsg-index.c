@@ -130,9 +130,13 @@ typedef struct {
 
 enum { FIELD_SOURCE, FIELD_DESTINATION, FIELD_SOURCE_PORT, FIELD_DESTINATION_PORT };
 
-/* Directions above this many rules are scanned, not compiled: the stack buffers of an
- * address side with ASGs hold this many bits. */
+/* Directions above this many rules are scanned, not compiled (the tables grow with the
+ * square of the rules). */
 #define MAX_COMPILED_RULES 4096
+
+/* Nor are directions whose rules name more ASGs on one side than this: a lookup keeps
+ * the ASG entries an address meets in one 64-bit word. */
+#define MAX_COMPILED_ASGS 64
 
 /* An address a NIC owns, in the open-addressing table of owners: everything a lookup
  * needs in one slot, so that resolving an owner costs one cache line. */
@@ -549,6 +553,12 @@ compile(const VsNsgIndex *index, const GPtrArray *rules, const VsNsg *nsg)
 	gpointer allocation;
 	Compiled *c;
 
+	for (guint side = 0; side < 2; side++) {
+		if (b->asg_sets[side] != NULL && b->asg_sets[side]->len > MAX_COMPILED_ASGS) {
+			builder_free(b);
+			return NULL; /* scanned */
+		}
+	}
 	pack_into(&carver, b, rules, nsg);
 	/* room to align the start to a cache line */
 	allocation = g_malloc0(carver.used + 64);
@@ -717,40 +727,41 @@ field_set(const Compiled *c, const PackedField *field, guint32 value)
 }
 
 /*
- * The rules whose side matches address: the address table's bitset, with the
- * bitsets of the ASGs of the NIC that owns the address (owner, resolved once
- * per packet by the caller) ORed in (into buffer) when the side names any ASG.
+ * The side's ASG entries (bit k: entry k) that name an ASG of the NIC owning
+ * address (owner, resolved at most once per packet): their bitsets are ORed
+ * into the address table's for that side.  Usually none, and then the
+ * address table's bitset is the side's.
  */
-static const guint64 *
-side_set(const VsNsgIndex *index, const Compiled *c, guint side, VsIp4 address,
-	 VsAddressOwner *owner, guint64 *buffer)
+static guint64
+side_asgs(const VsNsgIndex *index, const Compiled *c, guint side, VsIp4 address,
+	  VsAddressOwner *owner)
 {
-	const guint64 *set = field_set(c, &c->fields[side], address);
-	gboolean copied = FALSE;
+	guint64 entries = 0;
 
 	if (c->asg_count[side] == 0)
-		return set;
+		return 0;
 	if (!owner->resolved)
 		vs_nsg_index_owner(index, address, owner);
-	if (owner->nic == NULL)
-		return set;
-	for (guint a = 0; a < owner->asg_count; a++) {
-		const guint64 *members;
-		guint k = 0;
+	for (guint a = 0; a < owner->asg_count; a++)
+		for (guint k = 0; k < c->asg_count[side]; k++)
+			if (c->asg_ids[side][k] == owner->asg_ids[a])
+				entries |= (guint64)1 << k;
+	return entries;
+}
 
-		while (k < c->asg_count[side] && c->asg_ids[side][k] != owner->asg_ids[a])
-			k++;
-		if (k == c->asg_count[side])
-			continue;
-		if (!copied) {
-			memcpy(buffer, set, c->words * sizeof(guint64));
-			copied = TRUE;
-		}
-		members = c->asg_sets[side] + (gsize)k * c->words;
-		for (guint w = 0; w < c->words; w++)
-			buffer[w] |= members[w];
+/* Word w of a side's bitset: the address table's, with the ASG entries' ORed in. */
+static guint64
+side_word(const Compiled *c, guint side, const guint64 *set, guint64 entries, guint w)
+{
+	guint64 word = set[w];
+
+	while (entries != 0) {
+		guint k = (guint)__builtin_ctzll(entries);
+
+		entries &= entries - 1;
+		word |= c->asg_sets[side][(gsize)k * c->words + w];
 	}
-	return copied ? buffer : set;
+	return word;
 }
 
 /* A rule with a VirtualNetwork side matched every other field (the AND); its
@@ -770,13 +781,14 @@ static gint
 compiled_first_index(const VsNsgIndex *index, const Compiled *c, const VsSubnet *subnet,
 		     const VsPacket *packet, VsAddressOwner owners[2])
 {
-	guint64 source_buffer[MAX_COMPILED_RULES / 64], destination_buffer[MAX_COMPILED_RULES / 64];
 	gboolean has_ports = vs_protocol_has_ports(packet->protocol);
 	const guint64 *protocol = c->protocol_sets + (gsize)packet->protocol * c->words;
-	const guint64 *source =
-		side_set(index, c, FIELD_SOURCE, packet->source, &owners[0], source_buffer);
-	const guint64 *destination = side_set(index, c, FIELD_DESTINATION, packet->destination,
-					      &owners[1], destination_buffer);
+	const guint64 *source = field_set(c, &c->fields[FIELD_SOURCE], packet->source);
+	const guint64 *destination =
+		field_set(c, &c->fields[FIELD_DESTINATION], packet->destination);
+	guint64 source_asgs = side_asgs(index, c, FIELD_SOURCE, packet->source, &owners[0]);
+	guint64 destination_asgs =
+		side_asgs(index, c, FIELD_DESTINATION, packet->destination, &owners[1]);
 	const guint64 *source_port =
 		has_ports ? field_set(c, &c->fields[FIELD_SOURCE_PORT], packet->source_port)
 			  : c->portless[0];
@@ -786,8 +798,9 @@ compiled_first_index(const VsNsgIndex *index, const Compiled *c, const VsSubnet 
 			: c->portless[1];
 
 	for (guint w = 0; w < c->words; w++) {
-		guint64 word = protocol[w] & source[w] & destination[w] & source_port[w] &
-			       destination_port[w];
+		guint64 word = protocol[w] & source_port[w] & destination_port[w] &
+			       side_word(c, FIELD_SOURCE, source, source_asgs, w) &
+			       side_word(c, FIELD_DESTINATION, destination, destination_asgs, w);
 
 		while (word != 0) {
 			guint bit = (guint)__builtin_ctzll(word);

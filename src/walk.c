@@ -526,15 +526,40 @@ explain_nsgs(VsWalk *walk, VsHop *hop, const VsNic *nic, VsDirection direction,
 	}
 }
 
+/* The detail and context of an NSG deny (only a walk with a trace builds strings: the
+ * owning locals live here, so that a verdict-only walk does not even free them). */
+static void
+describe_nsg_deny(VsIssue *issue, const VsNic *nic, VsDirection direction, const VsPacket *packet,
+		  const VsRule *rule)
+{
+	const VsNsg *levels[2];
+	guint count;
+	g_autofree char *name = NULL, *where = NULL, *tuple = NULL;
+
+	count = vs_nsg_levels(nic, direction, levels);
+	for (guint i = 0; i < count; i++) {
+		if (levels[i] == rule->nsg) {
+			where = level_text(nic, direction, count, i);
+			break;
+		}
+	}
+	name = vs_rule_display_name(rule);
+	tuple = vs_packet_to_string(packet);
+	issue->detail =
+		g_strdup_printf("NSG %s on %s denies %s %s with %s rule %s (priority %u).",
+				rule->nsg->name, where ? where : nic->name,
+				direction == VS_DIRECTION_INBOUND ? "inbound" : "outbound", tuple,
+				rule->is_default ? "default" : "its", rule->name, rule->priority);
+	vs_issue_add_context(issue, "RuleName", name);
+	vs_issue_add_context(issue, "NsgName", rule->nsg->name);
+}
+
 /* Evaluates the NSGs at nic; a deny becomes an issue on hop.  Returns TRUE if allowed. */
 static gboolean
 check_nsgs(VsWalk *walk, VsHop *hop, const VsNic *nic, VsDirection direction,
 	   const VsPacket *packet)
 {
 	VsNsgVerdict verdict;
-	const VsNsg *levels[2];
-	guint count;
-	g_autofree char *name = NULL, *where = NULL, *tuple = NULL;
 	VsIssue *issue;
 
 	if (walk->reply)
@@ -558,22 +583,7 @@ check_nsgs(VsWalk *walk, VsHop *hop, const VsNic *nic, VsDirection direction,
 			  VS_ISSUE_NETWORK_SECURITY_RULE, verdict.rule, NULL);
 	if (issue == NULL)
 		return FALSE;
-	count = vs_nsg_levels(nic, direction, levels);
-	for (guint i = 0; i < count; i++) {
-		if (levels[i] == verdict.rule->nsg) {
-			where = level_text(nic, direction, count, i);
-			break;
-		}
-	}
-	name = vs_rule_display_name(verdict.rule);
-	tuple = vs_packet_to_string(packet);
-	issue->detail = g_strdup_printf("NSG %s on %s denies %s %s with %s rule %s (priority %u).",
-					verdict.rule->nsg->name, where ? where : nic->name,
-					direction == VS_DIRECTION_INBOUND ? "inbound" : "outbound",
-					tuple, verdict.rule->is_default ? "default" : "its",
-					verdict.rule->name, verdict.rule->priority);
-	vs_issue_add_context(issue, "RuleName", name);
-	vs_issue_add_context(issue, "NsgName", verdict.rule->nsg->name);
+	describe_nsg_deny(issue, nic, direction, packet, verdict.rule);
 	return FALSE;
 }
 
@@ -722,7 +732,6 @@ static gboolean
 cross_peering(VsWalk *walk, VsHop *hop, const VsVnet *from, const VsVnet *to)
 {
 	const VsPeering *peering;
-	g_autofree char *peering_text = NULL;
 	char source[16];
 	VsIssue *issue;
 	char *detail;
@@ -768,8 +777,11 @@ cross_peering(VsWalk *walk, VsHop *hop, const VsVnet *from, const VsVnet *to)
 			from->name, to->name);
 	}
 	issue->detail = detail;
-	peering_text = g_strdup_printf("%s -> %s", from->name, to->name);
-	vs_issue_add_context(issue, "Peering", peering_text);
+	{
+		g_autofree char *peering_text = g_strdup_printf("%s -> %s", from->name, to->name);
+
+		vs_issue_add_context(issue, "Peering", peering_text);
+	}
 	explain(walk, hop, "%s", detail);
 	return FALSE;
 }
