@@ -29,7 +29,23 @@
  * multiply the intervals (hundreds per ASG) and the tables would no longer
  * fit in cache.  Instead each side keeps, per ASG it names, the bitset of the
  * rules naming it; a lookup finds the NIC that owns the address (NSGs see
- * private addresses) and ORs in the bitsets of that NIC's ASGs.
+ * private addresses) and ORs in the bitsets of that NIC's ASGs.  The owner
+ * comes from the index's own open-addressing table (one cache line: the NIC
+ * and its ASG ids), and a walk resolves each of its packet's two addresses
+ * once for every NSG it meets (VsAddressOwner).
+ *
+ * A verified rule (VirtualNetwork) is checked on its VirtualNetwork sides
+ * alone: the AND already vouches for every other field.
+ *
+ * Layout.  Random checks meet a different NSG almost every time, so a
+ * lookup's cost is the number of cache lines it touches more than its
+ * instructions.  After compiling, a direction is packed into one allocation:
+ * a header, then the "hot" part every lookup reads before its searches reach
+ * the keys (protocol and portless bitsets, the block summaries of the four
+ * fields, the ASG bitsets, the verified and Deny rules), which
+ * vs_nsg_index_prefetch fetches ahead of time, then each field's keys in
+ * cache-line blocks (block-search.h) with each interval's bitset inline, then
+ * the rules.  Deny bits answer a NIC's combination without reading the rule.
  *
  * Ports of ICMP, ESP and AH packets: such a packet satisfies a port field only
  * when one of the rule's ranges is every port (nsg.c), so each port field

@@ -948,11 +948,12 @@ static gboolean
 route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 {
 	char destination[16], next_ip[16];
+	/* out of the loop: a verdict-only walk builds none, and need not free one per leg */
+	g_autofree char *route_name = NULL;
 
 	for (;;) {
 		const VsEffectiveRoute *route = vs_route_lookup(walk->engine->routes, nic->subnet,
 								walk->packet.destination);
-		g_autofree char *route_name = NULL;
 		const VsNic *appliance;
 		const VsVnet *from_vnet, *to_vnet;
 		VsIssue *issue;
@@ -960,6 +961,7 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 
 		if (walk->trace != NULL) {
 			vs_ip4_format(walk->packet.destination, destination);
+			g_clear_pointer(&route_name, g_free);
 			if (route != NULL) {
 				route_name = route_name_text(route);
 				vs_ip4_format(route->next_hop_ip, next_ip);
@@ -1294,6 +1296,9 @@ check_return_path(VsWalk *walk)
 		.source_port = walk->packet.destination_port,
 		.destination_port = walk->packet.source_port,
 	};
+	/* the reply's two addresses are the request's swapped, and so are their owners */
+	reply.owners[0] = walk->owners[1];
+	reply.owners[1] = walk->owners[0];
 	if (walk->trace != NULL)
 		tuple = vs_packet_to_string(&reply.packet);
 	explain(walk, destination_hop,
@@ -1432,6 +1437,7 @@ walk_path(VsWalk *walk, const VsQuery *query)
 	 * NIC below, then what its arrival reads (prefetch_arrival). */
 	if (query->unresolved_name == NULL)
 		vs_nsg_index_prefetch_owner(walk->engine->nsgs, walk->packet.destination);
+	vs_nsg_index_prefetch_owner(walk->engine->nsgs, walk->packet.source); /* the reply's */
 	vs_nsg_index_prefetch(walk->engine->nsgs, source, VS_DIRECTION_OUTBOUND);
 	vs_route_index_prefetch(walk->engine->routes, source->subnet);
 	hop = add_nic_hop(walk, VS_HOP_SOURCE, source);
