@@ -71,8 +71,8 @@ vs_cmd_print_diags(FILE *out, const VsDiagList *diags)
 		fprintf(out, "%s\n", line);
 	}
 	if (diags->dropped > 0)
-		fprintf(out, "... and %u more (only the first %u are shown)\n", diags->dropped,
-			diags->limit);
+		fprintf(out, "... and %u more error%s (only the first %u are shown)\n",
+			diags->dropped, diags->dropped == 1 ? "" : "s", diags->limit);
 }
 
 void

@@ -32,9 +32,15 @@ count_model(const VsModel *model)
 		counts.rules += ((VsNsg *)g_ptr_array_index(model->nsgs, i))->rules->len;
 	counts.asgs = model->asgs->len;
 	counts.route_tables = model->route_tables->len;
-	for (guint i = 0; i < model->route_tables->len; i++)
-		counts.routes +=
-			((VsRouteTable *)g_ptr_array_index(model->route_tables, i))->routes->len;
+	for (guint i = 0; i < model->route_tables->len; i++) {
+		const VsRouteTable *table = g_ptr_array_index(model->route_tables, i);
+
+		/* routes as written: a service tag's route once, not once per prefix */
+		for (guint r = 0; r < table->routes->len; r++)
+			if (((const VsRoute *)g_ptr_array_index(table->routes, r))->expanded_from ==
+			    NULL)
+				counts.routes++;
+	}
 	counts.vms = model->vms->len;
 	counts.nics = model->nics->len;
 	return counts;

@@ -42,13 +42,14 @@ vs_diag_addv(VsDiagList *list, VsSeverity severity, VsPos pos, const char *path,
 {
 	VsDiag *diag;
 
-	if (severity == VS_SEVERITY_ERROR)
-		list->errors++;
-	else
+	if (severity == VS_SEVERITY_WARNING) {
 		list->warnings++;
-	if (list->items->len >= list->limit) {
+	} else if (vs_diag_list_full(list)) {
+		list->errors++;
 		list->dropped++;
 		return;
+	} else {
+		list->errors++;
 	}
 	diag = g_new0(VsDiag, 1);
 	diag->severity = severity;
@@ -76,7 +77,8 @@ vs_diag_add(VsDiagList *list, VsSeverity severity, VsPos pos, const char *path, 
 gboolean
 vs_diag_list_full(const VsDiagList *list)
 {
-	return list->items->len >= list->limit;
+	/* only errors are ever dropped, so the kept ones are all but the dropped */
+	return list->errors - list->dropped >= list->limit;
 }
 
 static guint

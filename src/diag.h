@@ -40,15 +40,20 @@ typedef struct {
 void vs_diag_free(VsDiag *diag);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsDiag, vs_diag_free)
 
-/* Errors beyond this many are counted but not kept; the list says so. */
+/*
+ * Errors beyond this many are counted but not kept; the list says so.  Warnings
+ * are all kept: past the first few dozen, errors are mostly consequences of the
+ * earlier ones (as a compiler's -fmax-errors assumes), while every warning of a
+ * lint is a finding of its own, which SARIF and JSON consumers need whole.
+ */
 #define VS_DIAG_DEFAULT_LIMIT 50
 
 typedef struct {
 	GPtrArray *items; /* VsDiag*, in the order reported */
-	guint limit;
-	guint errors;   /* all errors seen, kept or not */
-	guint warnings; /* all warnings seen, kept or not */
-	guint dropped;  /* reported beyond the limit */
+	guint limit;      /* errors kept at most */
+	guint errors;     /* all errors seen, kept or not */
+	guint warnings;   /* all warnings seen, all kept */
+	guint dropped;    /* errors reported beyond the limit, not kept */
 } VsDiagList;
 
 VsDiagList *vs_diag_list_new(guint limit);
@@ -60,7 +65,7 @@ void vs_diag_add(VsDiagList *list, VsSeverity severity, VsPos pos, const char *p
 void vs_diag_addv(VsDiagList *list, VsSeverity severity, VsPos pos, const char *path,
 		  const char *code, const char *format, va_list args) G_GNUC_PRINTF(6, 0);
 
-/* TRUE once the list holds as many diagnostics as it keeps: callers may stop early. */
+/* TRUE once the list holds as many errors as it keeps: callers may stop early. */
 gboolean vs_diag_list_full(const VsDiagList *list);
 
 /* Sorts by file (order of first appearance kept), line, column: stable. */

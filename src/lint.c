@@ -339,6 +339,17 @@ covered(Box box, const GArray *cover, guint from, gboolean *used, guint *budget)
 
 /* ---------------------------------------------------------------- rules */
 
+/* Merges spans and appends them to key as "lo-hi," each. */
+static void
+append_spans(GString *key, GArray *spans)
+{
+	merge_spans(spans);
+	for (guint i = 0; i < spans->len; i++)
+		g_string_append_printf(key, "%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT ",",
+				       g_array_index(spans, Span, i).lo,
+				       g_array_index(spans, Span, i).hi);
+}
+
 static void
 append_match(GString *key, const VsAddressMatch *match)
 {
@@ -349,11 +360,7 @@ append_match(GString *key, const VsAddressMatch *match)
 
 		for (guint i = 0; match->prefixes != NULL && i < match->prefixes->len; i++)
 			add_prefix_span(spans, g_array_index(match->prefixes, VsPrefix, i));
-		merge_spans(spans);
-		for (guint i = 0; i < spans->len; i++)
-			g_string_append_printf(key, "%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT ",",
-					       g_array_index(spans, Span, i).lo,
-					       g_array_index(spans, Span, i).hi);
+		append_spans(key, spans);
 		break;
 	}
 	case VS_MATCH_TAG:
@@ -369,11 +376,7 @@ append_match(GString *key, const VsAddressMatch *match)
 
 			g_array_append_val(ids, span);
 		}
-		merge_spans(ids);
-		for (guint i = 0; i < ids->len; i++)
-			g_string_append_printf(key, "%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT ",",
-					       g_array_index(ids, Span, i).lo,
-					       g_array_index(ids, Span, i).hi);
+		append_spans(key, ids);
 		break;
 	}
 	case VS_MATCH_ANY:
@@ -729,13 +732,17 @@ lint_appliances(const VsModel *model, VsDiagList *diags)
 			g_autofree char *path = NULL;
 			const VsNic *nic;
 			char prefix[19], ip[16];
+			const char *sends; /* the prefix, or the service tag */
 
+			/* a service tag's route once, as written */
 			if (route->next_hop_type != VS_NEXT_HOP_VIRTUAL_APPLIANCE ||
-			    !route->has_next_hop_ip)
+			    !route->has_next_hop_ip || route->expanded_from != NULL)
 				continue;
 			path = g_strdup_printf("routeTables[%s].routes[%s]", table->name,
 					       route->name);
-			vs_prefix_format(route->prefix, prefix);
+			sends = route->service_tag != NULL
+					? route->service_tag->name
+					: vs_prefix_format(route->prefix, prefix);
 			vs_ip4_format(route->next_hop_ip, ip);
 			nic = vs_model_find_nic_by_ip(model, route->next_hop_ip);
 			if (nic == NULL)
@@ -744,13 +751,13 @@ lint_appliances(const VsModel *model, VsDiagList *diags)
 					VS_LINT_APPLIANCE_MISSING,
 					"route '%s' sends %s to the virtual appliance %s, but no "
 					"NIC has that address: Azure drops the traffic",
-					route->name, prefix, ip);
+					route->name, sends, ip);
 			else if (!nic->ip_forwarding)
 				vs_diag_add(diags, VS_SEVERITY_WARNING, route->pos, path,
 					    VS_LINT_APPLIANCE_NO_FORWARDING,
 					    "route '%s' sends %s to %s (NIC %s of VM %s), which "
 					    "lacks enableIpForwarding: Azure drops the traffic",
-					    route->name, prefix, ip, nic->name,
+					    route->name, sends, ip, nic->name,
 					    nic->vm != NULL ? nic->vm->name : "?");
 		}
 	}

@@ -1,9 +1,12 @@
 /*
  * load-check.c - the second half of the loader: once every file is read, it
  * resolves the names that objects use to refer to each other (subnet, NSG,
- * route table, ASG, remote VNet, service tag) and checks what needs both ends
+ * route table, ASG, remote VNet, service tag of a rule or a route) and checks
+ * what needs both ends
  * of a reference: a NIC's address against its subnet (inside it, and not one
- * of the five addresses Azure reserves), a peering against its own VNet.
+ * of the five addresses Azure reserves), a peering against its own VNet, the
+ * NICs of an application security group (one VNet) and the application
+ * security groups of a security rule (one VNet).
  * Each failure is reported at the referencing value, with the path it had in
  * the file.  References are resolved in the order they were met, so lists
  * filled here (a NIC's ASGs, a rule's ASGs) keep file order.
@@ -162,12 +165,197 @@ add_asg(GPtrArray *asgs, VsAsg *asg)
 	g_ptr_array_add(asgs, asg);
 }
 
+/*
+ * A route whose addressPrefix names a service tag: Azure routes each prefix of
+ * the tag with it.  The route takes the tag's first prefix and a copy of it
+ * follows for each other one, so the engines, which see routes to prefixes,
+ * need nothing more; route.c breaks ties on an equal prefix as Azure does (a
+ * prefix before a tag, and among tags the more specific one first).
+ */
+static void
+expand_route_tag(Loader *ld, const Ref *ref)
+{
+	VsRoute *route = ref->target;
+	GPtrArray *routes = route->table->routes;
+	const VsServiceTag *tag = vs_model_find_service_tag(vs_load_model(ld), ref->name);
+	guint at;
+
+	if (tag == NULL) {
+		vs_load_error_at(ld, ref->where, "unknown-reference",
+				 "unknown service tag '%s'; expected a prefix such as 10.1.0.0/16 "
+				 "or a tag of serviceTags",
+				 ref->name);
+		return;
+	}
+	if (tag->prefixes->len == 0) {
+		vs_load_error_at(ld, ref->where, "empty",
+				 "service tag '%s' has no prefixes; a route needs at least one",
+				 ref->name);
+		return;
+	}
+	/* the copies count against the limit on routes, so that a long tag named by
+	 * many routes cannot multiply memory beyond what the file could hold */
+	if (ld->counts[KIND_ROUTE] + (tag->prefixes->len - 1) > VS_LOAD_MAX_OBJECTS) {
+		vs_load_error_at(ld, ref->where, "limit",
+				 "service tag '%s' has %u prefixes, one route each: more than %u "
+				 "routes in the model; that is the limit",
+				 ref->name, tag->prefixes->len, VS_LOAD_MAX_OBJECTS);
+		return;
+	}
+	ld->counts[KIND_ROUTE] += tag->prefixes->len - 1;
+	route->service_tag = tag;
+	route->prefix = g_array_index(tag->prefixes, VsPrefix, 0);
+	g_ptr_array_find(routes, route, &at);
+	for (guint i = 1; i < tag->prefixes->len; i++) {
+		VsRoute *copy = vs_route_new(route->name);
+
+		copy->table = route->table;
+		copy->prefix = g_array_index(tag->prefixes, VsPrefix, i);
+		copy->next_hop_type = route->next_hop_type;
+		copy->has_next_hop_ip = route->has_next_hop_ip;
+		copy->next_hop_ip = route->next_hop_ip;
+		copy->pos = route->pos;
+		copy->service_tag = tag;
+		copy->expanded_from = route;
+		g_ptr_array_insert(routes, (gint)(at + i), copy);
+	}
+}
+
+/* "VM/NIC", as check names a NIC; owned. */
+static char *
+nic_label(const VsNic *nic)
+{
+	return g_strdup_printf("%s/%s", nic->vm->name, nic->name);
+}
+
+/*
+ * An error at an object of the model, whose path is built from its names: the
+ * checks below read the resolved model (ASG references may be resolved while
+ * the file is read, so no reference is left to point at).
+ */
+static void G_GNUC_PRINTF(5, 6) error_at_object(Loader *ld, VsPos pos, const char *path,
+						const char *code, const char *format, ...)
+{
+	va_list args;
+
+	va_start(args, format);
+	vs_diag_addv(ld->diags, VS_SEVERITY_ERROR, pos, path, code, format, args);
+	va_end(args);
+}
+
+/*
+ * Azure places an application security group in the VNet of the first NIC
+ * that joins it and refuses a NIC of another VNet ("all network interfaces
+ * assigned to an application security group have to exist in the same virtual
+ * network that the first network interface assigned to the application
+ * security group is in").  NICs are taken in file order, the order Azure
+ * would have seen them created in.  Fills first_member (VsAsg* -> its first
+ * VsNic*, looked up, never iterated), which the rule check reads.
+ */
+static void
+check_asg_members(Loader *ld, GHashTable *first_member)
+{
+	const VsModel *model = vs_load_model(ld);
+
+	for (guint n = 0; n < model->nics->len; n++) {
+		VsNic *nic = g_ptr_array_index(model->nics, n);
+
+		for (guint a = 0; nic->subnet != NULL && a < nic->asgs->len; a++) {
+			VsAsg *asg = g_ptr_array_index(nic->asgs, a);
+			const VsNic *first = g_hash_table_lookup(first_member, asg);
+			g_autofree char *label = NULL, *first_label = NULL, *path = NULL;
+
+			if (first == NULL) {
+				g_hash_table_insert(first_member, asg, nic);
+				continue;
+			}
+			if (first->subnet->vnet == nic->subnet->vnet)
+				continue;
+			label = nic_label(nic);
+			first_label = nic_label(first);
+			path = g_strdup_printf("virtualMachines[%s].networkInterfaces[%u]",
+					       nic->vm->name, nic->index);
+			error_at_object(
+				ld, nic->pos, path, "asg-vnet",
+				"NIC %s is in VNet '%s', but its application security "
+				"group '%s' is in VNet '%s' (its first NIC, %s, at line %u); "
+				"all NICs of an application security group must be in one "
+				"VNet",
+				label, nic->subnet->vnet->name, asg->name,
+				first->subnet->vnet->name, first_label, first->pos.line);
+		}
+	}
+}
+
+/* The VNet of an ASG: its first NIC's; NULL when no NIC joins it. */
+static const VsVnet *
+asg_vnet(GHashTable *first_member, const VsAsg *asg)
+{
+	const VsNic *first = g_hash_table_lookup(first_member, asg);
+
+	return first != NULL ? first->subnet->vnet : NULL;
+}
+
+/*
+ * Azure refuses a security rule whose application security groups (source and
+ * destination together) are in different VNets.  An ASG that no NIC joins is
+ * in no VNet yet and goes with any.
+ */
+static void
+check_rule_asgs(Loader *ld, GHashTable *first_member)
+{
+	const VsModel *model = vs_load_model(ld);
+
+	for (guint n = 0; n < model->nsgs->len; n++) {
+		const VsNsg *nsg = g_ptr_array_index(model->nsgs, n);
+
+		for (guint r = 0; r < nsg->rules->len; r++) {
+			const VsRule *rule = g_ptr_array_index(nsg->rules, r);
+			const VsAddressMatch *sides[] = {&rule->source, &rule->destination};
+			const VsAsg *first = NULL;
+			const VsVnet *vnet = NULL;
+
+			for (guint side = 0; side < G_N_ELEMENTS(sides); side++) {
+				for (guint a = 0; sides[side]->kind == VS_MATCH_ASGS &&
+						  a < sides[side]->asgs->len;
+				     a++) {
+					const VsAsg *asg = g_ptr_array_index(sides[side]->asgs, a);
+					const VsVnet *here = asg_vnet(first_member, asg);
+					g_autofree char *path = NULL;
+
+					if (here == NULL)
+						continue;
+					if (vnet == NULL) {
+						first = asg;
+						vnet = here;
+						continue;
+					}
+					if (here == vnet)
+						continue;
+					path = g_strdup_printf(
+						"networkSecurityGroups[%s].securityRules[%s]",
+						nsg->name, rule->name);
+					error_at_object(
+						ld, rule->pos, path, "asg-vnet",
+						"application security group '%s' is in VNet '%s', "
+						"but '%s' of the same rule is in VNet '%s'; the "
+						"application security groups of a rule, source and "
+						"destination, must be in one VNet",
+						asg->name, here->name, first->name, vnet->name);
+				}
+			}
+		}
+	}
+}
+
 void
 vs_load_resolve(Loader *ld)
 {
 	VsModel *model = vs_load_model(ld);
 	GPtrArray *refs = vs_load_refs(ld);
 	g_autoptr(GHashTable) pairs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	/* VsAsg* -> its first member VsNic*; looked up, never iterated */
+	g_autoptr(GHashTable) first_member = g_hash_table_new(NULL, NULL);
 
 	/* a VNet without a location of its own is in the model's */
 	for (guint i = 0; i < model->vnets->len; i++) {
@@ -219,6 +407,9 @@ vs_load_resolve(Loader *ld)
 			else
 				add_asg(((VsAddressMatch *)ref->target)->asgs, asg);
 			break;
+		case REF_ROUTE_TAG:
+			expand_route_tag(ld, ref);
+			break;
 		case REF_RULE_TAG:
 		default:
 			tag = vs_model_find_service_tag(model, ref->name);
@@ -233,4 +424,6 @@ vs_load_resolve(Loader *ld)
 			break;
 		}
 	}
+	check_asg_members(ld, first_member);
+	check_rule_asgs(ld, first_member);
 }

@@ -59,6 +59,7 @@ typedef enum {
 	REF_NIC_ASG,            /* target: VsNic* */
 	REF_RULE_ASG,           /* target: VsAddressMatch* */
 	REF_RULE_TAG,           /* target: VsAddressMatch* */
+	REF_ROUTE_TAG,          /* target: VsRoute*, in its table */
 } RefKind;
 
 /* A name to resolve once every file is read. */

@@ -228,34 +228,47 @@ vs_load_read_access(Loader *ld, const VsYcurEvent *event, VsAccess *out)
 	return TRUE;
 }
 
-gboolean
-vs_load_read_ip(Loader *ld, const VsYcurEvent *event, VsIp4 *out)
-{
-	g_autoptr(GError) error = NULL;
-	const char *text = vs_load_scalar(ld, event, "an IPv4 address");
+/*
+ * The address and port values share one shape: a scalar, handed to the parser
+ * of addr.h, whose message (which names the value and what was expected) is
+ * the error.  A ValueParser adapts each parser to one signature; the error
+ * code is the parser's kind of value, but a prefix with host bits set has its
+ * own code so that --format sarif can tell it from a malformed one.
+ */
+typedef gboolean (*ValueParser)(const char *text, void *out, GError **error);
 
-	if (text == NULL)
-		return FALSE;
-	if (!vs_ip4_parse(text, out, &error)) {
-		vs_load_error_event(ld, event, "address", "%s", error->message);
-		return FALSE;
-	}
-	return TRUE;
+static gboolean
+parse_ip(const char *text, void *out, GError **error)
+{
+	return vs_ip4_parse(text, out, error);
 }
 
-gboolean
-vs_load_read_prefix(Loader *ld, const VsYcurEvent *event, VsPrefix *out)
+static gboolean
+parse_prefix(const char *text, void *out, GError **error)
+{
+	return vs_prefix_parse(text, out, error);
+}
+
+static gboolean
+parse_port_range(const char *text, void *out, GError **error)
+{
+	return vs_port_range_parse(text, out, error);
+}
+
+static gboolean
+read_parsed(Loader *ld, const VsYcurEvent *event, const char *expected, ValueParser parse,
+	    const char *code, void *out)
 {
 	g_autoptr(GError) error = NULL;
-	const char *text = vs_load_scalar(ld, event, "an IPv4 prefix");
+	const char *text = vs_load_scalar(ld, event, expected);
 
 	if (text == NULL)
 		return FALSE;
-	if (!vs_prefix_parse(text, out, &error)) {
+	if (!parse(text, out, &error)) {
 		vs_load_error_event(ld, event,
 				    g_error_matches(error, VS_ADDR_ERROR, VS_ADDR_ERROR_HOST_BITS)
 					    ? "host-bits"
-					    : "address",
+					    : code,
 				    "%s", error->message);
 		return FALSE;
 	}
@@ -263,18 +276,21 @@ vs_load_read_prefix(Loader *ld, const VsYcurEvent *event, VsPrefix *out)
 }
 
 gboolean
+vs_load_read_ip(Loader *ld, const VsYcurEvent *event, VsIp4 *out)
+{
+	return read_parsed(ld, event, "an IPv4 address", parse_ip, "address", out);
+}
+
+gboolean
+vs_load_read_prefix(Loader *ld, const VsYcurEvent *event, VsPrefix *out)
+{
+	return read_parsed(ld, event, "an IPv4 prefix", parse_prefix, "address", out);
+}
+
+gboolean
 vs_load_read_port_range(Loader *ld, const VsYcurEvent *event, VsPortRange *out)
 {
-	g_autoptr(GError) error = NULL;
-	const char *text = vs_load_scalar(ld, event, "a port");
-
-	if (text == NULL)
-		return FALSE;
-	if (!vs_port_range_parse(text, out, &error)) {
-		vs_load_error_event(ld, event, "port", "%s", error->message);
-		return FALSE;
-	}
-	return TRUE;
+	return read_parsed(ld, event, "a port", parse_port_range, "port", out);
 }
 
 /* Azure regions: letters and digits; kept lower-case so comparisons are exact. */

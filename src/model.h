@@ -186,6 +186,15 @@ struct VsRoute {
 	gboolean has_next_hop_ip;
 	VsIp4 next_hop_ip;
 	VsPos pos;
+	/*
+	 * A route whose addressPrefix names a service tag (one of serviceTags) stands
+	 * in the table once per prefix of the tag, in the tag's order, all with the
+	 * same name and position: service_tag is the tag (NULL for a route to a
+	 * prefix), and expanded_from is NULL for the first and the first for the
+	 * others, so that what counts or lints routes as written skips those.
+	 */
+	const VsServiceTag *service_tag;
+	const VsRoute *expanded_from;
 };
 
 struct VsRouteTable {

@@ -219,6 +219,8 @@ build_virtual_network(const VsSubnet *subnet)
 				add_address_space(set, peering->remote);
 		}
 	}
+	/* a route to a service tag stands once per prefix of the tag: those count too, as
+	 * they are address prefixes of the subnet's user routes [SIM] */
 	if (subnet->route_table != NULL)
 		for (guint r = 0; r < subnet->route_table->routes->len; r++) {
 			const VsRoute *route = g_ptr_array_index(subnet->route_table->routes, r);

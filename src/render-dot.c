@@ -5,6 +5,12 @@
  * text, so any name in the model is safe; user text only ever appears in
  * quoted labels, through vs_dot_quote().  Everything is emitted in model
  * order, so the same model and trace give the same bytes.
+ *
+ * Colours on the path: blue for a clean hop, red for a hop with an Error (and
+ * the link where the packet stops), dark orange with a "warning: ..." line in
+ * its label for a hop whose worst issue is a Warning (an appliance that sees
+ * only half of an asymmetric flow, a busy host), so that a hop the text
+ * output flags never looks clean in the picture.
  */
 #include "config.h"
 
@@ -52,16 +58,56 @@ path_position(const VsTrace *trace, const VsNic *nic)
 	return 0;
 }
 
-static gboolean
-hop_has_error(const VsHop *hop)
+/* The hop's first issue of that severity, or NULL. */
+static const VsIssue *
+first_issue(const VsHop *hop, VsIssueSeverity severity)
 {
 	for (guint i = 0; i < hop->issues->len; i++) {
 		const VsIssue *issue = g_ptr_array_index(hop->issues, i);
 
-		if (issue->severity == VS_ISSUE_SEVERITY_ERROR)
-			return TRUE;
+		if (issue->severity == severity)
+			return issue;
 	}
-	return FALSE;
+	return NULL;
+}
+
+/* The node colour of a hop on the path: its worst issue decides. */
+static const char *
+hop_color(const VsHop *hop)
+{
+	if (first_issue(hop, VS_ISSUE_SEVERITY_ERROR) != NULL)
+		return "red";
+	if (first_issue(hop, VS_ISSUE_SEVERITY_WARNING) != NULL)
+		return "darkorange";
+	return "blue";
+}
+
+/* A short line naming a hop's first Warning, for its node label; NULL when the hop
+ * has an Error (the red link says why) or no Warning. */
+static char *
+warning_note(const VsHop *hop)
+{
+	const VsIssue *issue = first_issue(hop, VS_ISSUE_SEVERITY_WARNING);
+	const char *percent;
+
+	if (issue == NULL || first_issue(hop, VS_ISSUE_SEVERITY_ERROR) != NULL)
+		return NULL;
+	switch (issue->type) {
+	case VS_ISSUE_USER_DEFINED_ROUTE:
+		/* the only route warning the walk raises */
+		return issue->route != NULL
+			       ? g_strdup_printf("warning: asymmetric routing (route %s)",
+						 issue->route->name)
+			       : g_strdup("warning: asymmetric routing");
+	case VS_ISSUE_CPU:
+		percent = vs_issue_context_value(issue, "CpuPercent");
+		return g_strdup_printf("warning: CPU %s%%", percent != NULL ? percent : "?");
+	case VS_ISSUE_MEMORY:
+		percent = vs_issue_context_value(issue, "MemoryPercent");
+		return g_strdup_printf("warning: memory %s%%", percent != NULL ? percent : "?");
+	default:
+		return g_strdup_printf("warning: %s", vs_issue_type_name(issue->type));
+	}
 }
 
 static void
@@ -69,6 +115,8 @@ emit_nic(GString *out, const VsTrace *trace, const VsNic *nic)
 {
 	g_autoptr(GString) label = g_string_new(nic->vm->name);
 	guint position = path_position(trace, nic);
+	const VsHop *hop = position > 0 ? g_ptr_array_index(trace->hops, position - 1) : NULL;
+	g_autofree char *note = hop != NULL ? warning_note(hop) : NULL;
 	char ip[16];
 
 	if (nic->vm->nics->len > 1)
@@ -76,14 +124,17 @@ emit_nic(GString *out, const VsTrace *trace, const VsNic *nic)
 	g_string_append_printf(label, "\n%s", vs_ip4_format(nic->private_ip, ip));
 	if (nic->has_public_ip)
 		g_string_append_printf(label, "\npublic %s", vs_ip4_format(nic->public_ip, ip));
+	if (note != NULL)
+		g_string_append_printf(label, "\n%s", note);
 	g_string_append_printf(out, "      nic%u [label=", nic->id);
 	vs_dot_quote(out, label->str);
 	g_string_append(out, nic->ip_forwarding ? ", shape=box3d" : ", shape=box, style=rounded");
-	if (position > 0) {
-		const VsHop *hop = g_ptr_array_index(trace->hops, position - 1);
+	if (hop != NULL) {
+		const char *color = hop_color(hop);
 
-		g_string_append_printf(out, ", penwidth=2.5, color=%s",
-				       hop_has_error(hop) ? "red" : "blue");
+		g_string_append_printf(out, ", penwidth=2.5, color=%s", color);
+		if (note != NULL)
+			g_string_append_printf(out, ", fontcolor=%s", color);
 	}
 	g_string_append(out, "];\n");
 }
@@ -203,11 +254,19 @@ emit_path(GString *out, const VsTrace *trace)
 		const VsHop *hop = g_ptr_array_index(trace->hops, i);
 
 		if (hop->nic == NULL && hop->type != VS_HOP_INTERNET) {
+			g_autofree char *note = warning_note(hop);
+			g_autoptr(GString) label = g_string_new(NULL);
 			char ip[16];
 
+			g_string_append(label, vs_ip4_format(hop->address, ip));
+			if (note != NULL)
+				g_string_append_printf(label, "\n%s", note);
 			g_string_append_printf(out, "  hop%u [label=", i);
-			vs_dot_quote(out, vs_ip4_format(hop->address, ip));
-			g_string_append(out, ", shape=doubleoctagon];\n");
+			vs_dot_quote(out, label->str);
+			g_string_append(out, ", shape=doubleoctagon");
+			if (note != NULL)
+				g_string_append(out, ", color=darkorange, fontcolor=darkorange");
+			g_string_append(out, "];\n");
 		}
 	}
 	for (guint i = 0; i + 1 < trace->hops->len; i++) {

@@ -228,10 +228,12 @@ append_issue_subject(GString *out, const VsHop *hop, const VsIssue *issue)
 		const VsRoute *route = issue->route;
 		char prefix[19];
 
-		g_string_append_printf(out, ": route table %s, route %s (%s -> %s",
+		g_string_append_printf(out, ": route table %s, route %s (%s",
 				       route->table != NULL ? route->table->name : "?", route->name,
-				       vs_prefix_format(route->prefix, prefix),
-				       vs_next_hop_type_name(route->next_hop_type));
+				       vs_prefix_format(route->prefix, prefix));
+		if (route->service_tag != NULL)
+			g_string_append_printf(out, " of service tag %s", route->service_tag->name);
+		g_string_append_printf(out, " -> %s", vs_next_hop_type_name(route->next_hop_type));
 		if (route->has_next_hop_ip) {
 			char ip[16];
 
@@ -395,6 +397,8 @@ route_origin_text(const VsEffectiveRoute *route)
 
 		g_string_append_printf(text, "route table %s, route %s",
 				       user->table != NULL ? user->table->name : "?", user->name);
+		if (user->service_tag != NULL)
+			g_string_append_printf(text, " (service tag %s)", user->service_tag->name);
 		append_pos(text, user->pos);
 		return g_string_free(g_steal_pointer(&text), FALSE);
 	}

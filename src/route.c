@@ -26,8 +26,14 @@
  *      so private destinations outside the VNets follow the user default route.
  *   5. User: the routes of the subnet's route table, in table order.
  *
- * Ties on an equal prefix: a User route beats a Default route, and between
- * two routes of the same source the first listed wins.  The losers stay in
+ * Ties on an equal prefix: a User route beats a Default route; between two
+ * User routes (the loader allows one route per addressPrefix, so one of them
+ * names a service tag) Azure's order for service tags [DOC: "User-defined
+ * routes with service tags", virtual-networks-udr-overview]: a route to an
+ * explicit prefix, then a regional tag (Storage.EastUS), a top-level tag
+ * (Storage), a regional AzureCloud tag (AzureCloud.eastus), AzureCloud; past
+ * that (two tags of one rank sharing a prefix, where Azure says nothing) and
+ * between two routes of the same source the first listed wins.  The losers stay in
  * the list with active = FALSE, shown as Invalid, as effective routes do.
  * Among the Active routes no two share a prefix, so longest-prefix match has
  * exactly one answer.
@@ -222,8 +228,25 @@ typedef struct {
 	const GArray *routes;
 } SortContext;
 
+/* A user route's place in Azure's order on an equal prefix: lower wins. */
+static guint
+tag_rank(const VsRoute *route)
+{
+	const char *name;
+
+	if (route == NULL || route->service_tag == NULL)
+		return 0; /* an explicit prefix, or not a user route */
+	name = route->service_tag->name;
+	if (g_ascii_strcasecmp(name, "AzureCloud") == 0)
+		return 4;
+	if (g_ascii_strncasecmp(name, "AzureCloud.", strlen("AzureCloud.")) == 0)
+		return 3;
+	return strchr(name, '.') != NULL ? 1 : 2;
+}
+
 /* Address, then shorter prefix first (enclosing before enclosed), then the winner of an
- * equal-prefix tie first: User before Default, then list order. */
+ * equal-prefix tie first: User before Default, a prefix before a service tag (by
+ * tag_rank), then list order. */
 static gint
 compare_route_index(gconstpointer a, gconstpointer b, gpointer data)
 {
@@ -238,6 +261,8 @@ compare_route_index(gconstpointer a, gconstpointer b, gpointer data)
 		return x->prefix.len < y->prefix.len ? -1 : 1;
 	if (x->source != y->source)
 		return x->source == VS_ROUTE_SOURCE_USER ? -1 : 1;
+	if (tag_rank(x->user_route) != tag_rank(y->user_route))
+		return tag_rank(x->user_route) < tag_rank(y->user_route) ? -1 : 1;
 	return i < j ? -1 : (i > j ? 1 : 0);
 }
 

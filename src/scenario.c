@@ -1126,33 +1126,20 @@ mismatch(VsCheckOutcome *outcome, const char *field, char *expected, char *actua
 	g_ptr_array_add(outcome->mismatches, item);
 }
 
-/* The value of the issue's context key, or NULL. */
-static const char *
-issue_context(const VsIssue *issue, const char *key)
-{
-	for (guint i = 0; i < issue->context->len; i++) {
-		const VsIssueContext *context = g_ptr_array_index(issue->context, i);
-
-		if (strcmp(context->key, key) == 0)
-			return context->value;
-	}
-	return NULL;
-}
-
 /* The rule an issue names: an NSG rule, else a guest firewall rule. */
 static const char *
 issue_rule(const VsIssue *issue)
 {
-	const char *rule = issue_context(issue, "RuleName");
+	const char *rule = vs_issue_context_value(issue, "RuleName");
 
-	return rule != NULL ? rule : issue_context(issue, "FirewallRule");
+	return rule != NULL ? rule : vs_issue_context_value(issue, "FirewallRule");
 }
 
 static gboolean
 issue_matches(const VsIssueExpectation *expected, const VsIssue *issue)
 {
 	const char *rule = issue_rule(issue);
-	const char *route = issue_context(issue, "RouteName");
+	const char *route = vs_issue_context_value(issue, "RouteName");
 
 	return (!expected->has_type || expected->type == issue->type) &&
 	       (!expected->has_origin || expected->origin == issue->origin) &&
@@ -1204,7 +1191,7 @@ issue_text(const VsIssue *issue, const VsHop *hop)
 	g_autoptr(GString) text = g_string_new(NULL);
 	g_autofree char *where = hop_text(hop);
 	const char *rule = issue_rule(issue);
-	const char *route = issue_context(issue, "RouteName");
+	const char *route = vs_issue_context_value(issue, "RouteName");
 
 	g_string_append_printf(text, "{type: %s, origin: %s", vs_issue_type_name(issue->type),
 			       vs_issue_origin_name(issue->origin));

@@ -125,6 +125,18 @@ vs_issue_add_context(VsIssue *issue, const char *key, const char *value)
 	g_ptr_array_add(issue->context, context);
 }
 
+const char *
+vs_issue_context_value(const VsIssue *issue, const char *key)
+{
+	for (guint i = 0; i < issue->context->len; i++) {
+		const VsIssueContext *context = g_ptr_array_index(issue->context, i);
+
+		if (strcmp(context->key, key) == 0)
+			return context->value;
+	}
+	return NULL;
+}
+
 /* ---------------------------------------------------------------- hops */
 
 VsHop *

@@ -77,6 +77,8 @@ typedef struct {
 VsIssue *vs_issue_new(VsIssueOrigin origin, VsIssueSeverity severity, VsIssueType type);
 void vs_issue_free(VsIssue *issue);
 void vs_issue_add_context(VsIssue *issue, const char *key, const char *value);
+/* The value of the issue's context key (the first with that key), or NULL. */
+const char *vs_issue_context_value(const VsIssue *issue, const char *key);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsIssue, vs_issue_free)
 
 typedef struct {

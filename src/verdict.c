@@ -27,18 +27,6 @@ vs_verdict_free(VsVerdict *verdict)
 	g_free(verdict);
 }
 
-static const char *
-context_value(const VsIssue *issue, const char *key)
-{
-	for (guint i = 0; i < issue->context->len; i++) {
-		const VsIssueContext *context = g_ptr_array_index(issue->context, i);
-
-		if (strcmp(context->key, key) == 0)
-			return context->value;
-	}
-	return NULL;
-}
-
 static VsParty
 party_of(const VsHop *hop, const VsNic *source, const VsNic *destination)
 {
@@ -80,13 +68,13 @@ decide(VsVerdict *verdict, const VsHop *hop, const VsIssue *issue, const VsNic *
 		return;
 	}
 	if (issue->type == VS_ISSUE_USER_DEFINED_ROUTE) {
-		value = context_value(issue, "AddressPrefix");
+		value = vs_issue_context_value(issue, "AddressPrefix");
 		verdict->name = g_strdup(value != NULL ? value : "no route");
 		verdict->resource = g_strdup("System Route");
 		return;
 	}
 	if (issue->type == VS_ISSUE_PLATFORM && hop->nic != NULL && hop->nic->subnet != NULL) {
-		value = context_value(issue, "Peering");
+		value = vs_issue_context_value(issue, "Peering");
 		if (value != NULL) {
 			verdict->name = g_strdup(value);
 			verdict->resource = g_strdup(hop->nic->subnet->vnet->name);

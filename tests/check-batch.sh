@@ -5,19 +5,11 @@
 # `check --format json` of the same query, squeezed onto one line; stdin works;
 # usage errors exit 2.
 set -u
-
-: "${VNETSIM:?}" "${top_srcdir:?}"
-cd "$top_srcdir/models" || exit 1
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+cd "$top_srcdir/models" || exit 99
 run() { ${VNETSIM_WRAPPER:-} "$VNETSIM" "$@"; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
 queries=../tests/data/batch/hub-spoke.jsonl
-failed=0
-
-fail() {
-	echo "check-batch.sh: FAIL: $*" >&2
-	failed=1
-}
 
 # verdict-only, against the golden answers
 run check hub-spoke.yaml --batch "$queries" --verdict-only >"$tmp/verdicts" 2>"$tmp/err"
@@ -72,7 +64,5 @@ run check hub-spoke.yaml --batch "$queries" --format text >/dev/null 2>"$tmp/err
 head -2 "$queries" | run check hub-spoke.yaml --batch - --verdict-only >/dev/null 2>&1 ||
 	fail "a clean batch must exit 0"
 
-if [ "$failed" -eq 0 ]; then
-	{ true >&9; } 2>/dev/null && echo "check-batch: verdict-only golden, full answers equal check's" >&9
-fi
-exit "$failed"
+[ "$failed" -eq 0 ] || exit 1
+report "check-batch: verdict-only golden, full answers equal check's"

@@ -9,17 +9,9 @@
 # an empty stdout.  On a difference it prints a diff; the script exits 1 if
 # any case failed.
 set -u
-
-if [ -z "${VNETSIM:-}" ] || [ -z "${top_srcdir:-}" ]; then
-	echo "check-cli.sh: VNETSIM and top_srcdir must be set; run me through 'make check'" >&2
-	exit 99
-fi
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 cd "$top_srcdir" || exit 99
-
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
 
 # usage COMMAND 'MESSAGE' ARGS...: vnetsim ARGS... must exit 2 and print
 # "vnetsim COMMAND: MESSAGE" and the --help hint on stderr, nothing on stdout.
@@ -29,20 +21,7 @@ usage() {
 	shift 2
 	printf 'vnetsim %s: %s\nTry '\''vnetsim %s --help'\''.\n' "$command" "$message" \
 		"$command" >"$tmp/want"
-	${VNETSIM_WRAPPER:-} "$VNETSIM" "$@" >"$tmp/out" 2>"$tmp/err"
-	status=$?
-	if [ "$status" -eq 2 ] && [ ! -s "$tmp/out" ] && cmp -s "$tmp/want" "$tmp/err"; then
-		passed=$((passed + 1))
-		return
-	fi
-	failed=$((failed + 1))
-	echo "FAIL: vnetsim $*"
-	[ "$status" -eq 2 ] || echo "  exit status $status, expected 2"
-	if [ -s "$tmp/out" ]; then
-		echo "  unexpected output on stdout:"
-		sed 's/^/  | /' "$tmp/out"
-	fi
-	diff -u "$tmp/want" "$tmp/err" | sed 's/^/  /'
+	expect_rejection "vnetsim $*" "$tmp/want" "$@"
 }
 
 # help COMMAND: `vnetsim COMMAND --help` and `vnetsim help COMMAND` exit 0 and
@@ -52,17 +31,15 @@ help() {
 	shift
 	for way in "$command --help" "help $command"; do
 		# shellcheck disable=SC2086 # $way is two words on purpose
-		${VNETSIM_WRAPPER:-} "$VNETSIM" $way >"$tmp/out" 2>"$tmp/err"
-		status=$?
+		run_vnetsim $way
 		missing=
 		for option in "$@"; do
 			grep -q -e "$option" "$tmp/out" || missing="$missing $option"
 		done
 		if [ "$status" -eq 0 ] && [ -z "$missing" ]; then
-			passed=$((passed + 1))
+			pass
 		else
-			failed=$((failed + 1))
-			echo "FAIL: vnetsim $way: exit status $status, options not described:$missing"
+			fail "vnetsim $way: exit status $status, options not described:$missing"
 			sed 's/^/  | /' "$tmp/out" "$tmp/err"
 		fi
 	done
@@ -181,7 +158,4 @@ help routes --vm --format
 #   - rules and routes: text and json of a NIC with a subnet and a NIC NSG,
 #     and of a subnet whose user route overrides 0.0.0.0/0 (Invalid).
 
-summary="check-cli: $passed passed, $failed failed"
-echo "$summary"
-{ true >&9; } 2>/dev/null && echo "$summary" >&9
-[ "$failed" -eq 0 ]
+summarize check-cli

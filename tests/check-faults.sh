@@ -14,24 +14,17 @@
 # After a deliberate change of output, REGENERATE=1 rewrites the goldens
 # (then read the diff: the issue assertions still hold the cases to account).
 set -u
-
-if [ -z "${VNETSIM:-}" ] || [ -z "${top_srcdir:-}" ]; then
-	echo "check-faults.sh: VNETSIM and top_srcdir must be set; run me through 'make check'" >&2
-	exit 99
-fi
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 cd "$top_srcdir" || exit 99
 
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
 data=tests/data/check
-passed=0
-failed=0
 
 # The issues of a check's JSON, one line each:
 #   "hop 3 VnetLocal: Error Inbound NetworkSecurityRule RuleName=...;NsgName=..."
 # and a last line "status Unreachable, probes 30 sent, 30 failed".  It reads
 # json-glib's pretty layout (2-space indent), which the goldens pin down.
-summarize() {
+issues_of() {
 	awk '
 	/^    \{$/ { hop++; next }
 	/^      "type" : / { split($0, f, "\""); hoptype = f[4]; next }
@@ -61,7 +54,7 @@ summarize() {
 
 # case NAME 'EXPECTED' ARGS...: vnetsim check ARGS --format json must exit 0,
 # print NAME.json exactly, and its summary must contain every line of
-# EXPECTED (issue lines and the status line, as summarize prints them).
+# EXPECTED (issue lines and the status line, as issues_of prints them).
 case_() {
 	name=$1
 	expected=$2
@@ -78,9 +71,9 @@ case_() {
 	if ! cmp -s "$data/$name.json" "$tmp/out"; then
 		ok=no
 		echo "FAIL: $name: vnetsim check $* --format json differs from $data/$name.json:"
-		diff -u "$data/$name.json" "$tmp/out" | sed 's/^/  /'
+		show_diff "$data/$name.json" "$tmp/out"
 	fi
-	summarize "$tmp/out" >"$tmp/summary"
+	issues_of "$tmp/out" >"$tmp/summary"
 	printf '%s\n' "$expected" | while IFS= read -r line; do
 		[ -n "$line" ] || continue
 		grep -qxF -e "$line" "$tmp/summary" || echo "$line"
@@ -93,7 +86,7 @@ case_() {
 		sed 's/^/  | /' "$tmp/summary"
 	fi
 	if [ "$ok" = yes ]; then
-		passed=$((passed + 1))
+		pass
 	else
 		failed=$((failed + 1))
 	fi
@@ -209,7 +202,4 @@ case_ icmp "status Reachable, probes 30 sent, 0 failed" \
 case_ udp "status Reachable, probes 30 sent, 0 failed" \
 	models/hub-spoke.yaml --source web1 --dest dns1 --protocol udp --port 5353
 
-summary="check-faults: $passed passed, $failed failed"
-echo "$summary"
-{ true >&9; } 2>/dev/null && echo "$summary" >&9
-[ "$failed" -eq 0 ]
+summarize check-faults

@@ -13,24 +13,12 @@
 #     figures change, and every one stays within [base, base x (1 + jitter)).
 # On a difference it says what and where; the script exits 1 if any failed.
 set -u
-
-if [ -z "${VNETSIM:-}" ] || [ -z "${top_srcdir:-}" ]; then
-	echo "check-latency.sh: VNETSIM and top_srcdir must be set; run me through 'make check'" >&2
-	exit 99
-fi
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 cd "$top_srcdir" || exit 99
 
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
 M=tests/data/check/latency.yaml
 
-pass() { passed=$((passed + 1)); }
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL: $*"
-}
 
 # exact WHAT 'LATENCY LINE' ARGS...: the text output's latency line is exactly that.
 exact() {
@@ -97,7 +85,7 @@ if cmp -s "$tmp/a" "$tmp/b" && grep -q '^latency:' "$tmp/a"; then
 	pass
 else
 	fail "the same seed twice gives different output"
-	diff -u "$tmp/a" "$tmp/b" | sed 's/^/  /'
+	show_diff "$tmp/a" "$tmp/b"
 fi
 
 seed=1
@@ -122,7 +110,4 @@ fi
 echo "check-latency: 40 seeds gave $distinct distinct figures, from" \
 	"$(sort -n -k3 "$tmp/figures" | head -1)" "to" "$(sort -n -k9 "$tmp/figures" | tail -1)"
 
-summary="check-latency: $passed passed, $failed failed"
-echo "$summary"
-{ true >&9; } 2>/dev/null && echo "$summary" >&9
-[ "$failed" -eq 0 ]
+summarize check-latency

@@ -13,17 +13,10 @@
 #     VNETSIM_REGENERATE=1 make check TESTS=tests/check-paths.sh
 # and review the diff before committing it.
 set -u
-
-if [ -z "${VNETSIM:-}" ] || [ -z "${top_srcdir:-}" ]; then
-	echo "check-paths.sh: VNETSIM and top_srcdir must be set; run me through 'make check'" >&2
-	exit 99
-fi
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 cd "$top_srcdir" || exit 99
 cases=tests/data/paths/cases
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
 
 while read -r name status args; do
 	case "$name" in '' | '#'*) continue ;; esac
@@ -47,17 +40,13 @@ while read -r name status args; do
 		problem="a second run printed something else"
 	fi
 	if [ -z "$problem" ]; then
-		passed=$((passed + 1))
+		pass
 		continue
 	fi
-	failed=$((failed + 1))
-	echo "FAIL: $name: vnetsim $args"
+	fail "$name: vnetsim $args"
 	echo "  $problem"
 	[ -s "$tmp/err" ] && sed 's/^/  stderr| /' "$tmp/err"
-	[ -f "$golden" ] && diff -u "$golden" "$tmp/out" | sed 's/^/  /'
+	[ -f "$golden" ] && show_diff "$golden" "$tmp/out"
 done <"$cases"
 
-summary="check-paths: $passed passed, $failed failed"
-echo "$summary"
-{ true >&9; } 2>/dev/null && echo "$summary" >&9
-[ "$failed" -eq 0 ]
+summarize check-paths

@@ -143,23 +143,11 @@ describe(const VsGenParams *params, guint number, const NaiveQuery *query)
 		port_options);
 }
 
-static const char *
-context_value(const VsIssue *issue, const char *key)
-{
-	for (guint i = 0; i < issue->context->len; i++) {
-		const VsIssueContext *context = g_ptr_array_index(issue->context, i);
-
-		if (strcmp(context->key, key) == 0)
-			return context->value;
-	}
-	return NULL;
-}
-
 /* NULL when the two agree, else what differs (owned). */
 static char *
 compare_issue(const VsIssue *real, const NaiveIssue *naive)
 {
-	const char *prefix = context_value(real, "AddressPrefix");
+	const char *prefix = vs_issue_context_value(real, "AddressPrefix");
 
 	if (real->severity != naive->severity)
 		return g_strdup_printf("issue %s of severity %s, naive %s",
@@ -184,11 +172,11 @@ compare_issue(const VsIssue *real, const NaiveIssue *naive)
 
 		vs_prefix_format(naive->route.prefix, text);
 		if (real->route != naive->route.user_route || strcmp(prefix, text) != 0 ||
-		    strcmp(context_value(real, "NextHopType"),
+		    strcmp(vs_issue_context_value(real, "NextHopType"),
 			   vs_next_hop_type_name(naive->route.next_hop_type)) != 0)
 			return g_strdup_printf(
 				"route %s -> %s (%s), naive %s -> %s (%s)", prefix,
-				context_value(real, "NextHopType"),
+				vs_issue_context_value(real, "NextHopType"),
 				real->route ? real->route->name : "system", text,
 				vs_next_hop_type_name(naive->route.next_hop_type),
 				naive->route.user_route ? naive->route.user_route->name : "system");

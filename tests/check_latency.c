@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "latency.h"
+#include "model-builder.h"
 #include "render.h"
 #include "suites.h"
 
@@ -14,21 +15,6 @@ typedef struct {
 	VsModel *model;
 	VsNic *hub_vm, *fw, *spoke_vm, *spoke_vm2, *far_vm;
 } Estate;
-
-static VsNic *
-add_vm(VsModel *model, VsVnet *vnet, const char *name, VsIp4 address)
-{
-	VsVm *vm = vs_vm_new(name);
-	VsSubnet *subnet = g_ptr_array_index(vnet->subnets, 0);
-	g_autofree char *nic_name = g_strdup_printf("%s-nic0", name);
-	VsNic *nic = vs_nic_new(nic_name);
-
-	vs_model_add_vm(model, vm);
-	nic->subnet = subnet;
-	nic->private_ip = address;
-	vs_model_add_nic(model, vm, nic);
-	return nic;
-}
 
 static VsVnet *
 add_vnet(VsModel *model, const char *name, const char *location, VsIp4 base)
@@ -56,11 +42,11 @@ estate_init(Estate *estate)
 	model->name = g_strdup("lab");
 	model->latency.jitter_percent = 0;
 	estate->model = model;
-	estate->hub_vm = add_vm(model, hub, "hub1", 0x0a000105);
-	estate->fw = add_vm(model, hub, "fw1", 0x0a000104);
-	estate->spoke_vm = add_vm(model, spoke, "web1", 0x0a010104);
-	estate->spoke_vm2 = add_vm(model, spoke, "web2", 0x0a010105);
-	estate->far_vm = add_vm(model, far, "db1", 0x0a020104);
+	estate->hub_vm = mb_vm(model, "hub1", g_ptr_array_index(hub->subnets, 0), "10.0.1.5");
+	estate->fw = mb_vm(model, "fw1", g_ptr_array_index(hub->subnets, 0), "10.0.1.4");
+	estate->spoke_vm = mb_vm(model, "web1", g_ptr_array_index(spoke->subnets, 0), "10.1.1.4");
+	estate->spoke_vm2 = mb_vm(model, "web2", g_ptr_array_index(spoke->subnets, 0), "10.1.1.5");
+	estate->far_vm = mb_vm(model, "db1", g_ptr_array_index(far->subnets, 0), "10.2.1.4");
 	ck_assert(vs_model_finish(model, NULL));
 }
 

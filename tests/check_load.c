@@ -569,6 +569,97 @@ static const struct {
 			   "        nextHopIpAddress: 10.0.1.4\n"),
 			 VS_LOAD_ERROR_INVALID, 1,
 			 "t.yaml:8:9: error: routeTables[rt].routes[fw]: nextHopIpAddress is allowed only with nextHopType VirtualAppliance, not Internet"},
+			{"duplicate-route-prefix",
+			 Y("name: lab\n"
+			   "routeTables:\n"
+			   "  - name: rt\n"
+			   "    routes:\n"
+			   "      - name: drop\n"
+			   "        addressPrefix: 10.1.0.0/16\n"
+			   "        nextHopType: None\n"
+			   "      - name: out\n"
+			   "        nextHopType: Internet\n"
+			   "        addressPrefix: 10.1.0.0/16\n"),
+			 VS_LOAD_ERROR_INVALID, 1,
+			 "t.yaml:10:24: error: routeTables[rt].routes[out]: addressPrefix 10.1.0.0/16 is already the prefix of route 'drop' (line 5); a route table has at most one route per addressPrefix"},
+			{"route-unknown-tag",
+			 Y("name: lab\n"
+			   "routeTables:\n"
+			   "  - name: rt\n"
+			   "    routes:\n"
+			   "      - name: storage\n"
+			   "        addressPrefix: Storage\n"
+			   "        nextHopType: Internet\n"),
+			 VS_LOAD_ERROR_INVALID, 1, "t.yaml:6:24: error: routeTables[rt].routes[storage].addressPrefix: unknown service tag 'Storage'; expected a prefix such as 10.1.0.0/16 or a tag of serviceTags"},
+			{"route-builtin-tag",
+			 Y("name: lab\n"
+			   "routeTables:\n"
+			   "  - name: rt\n"
+			   "    routes:\n"
+			   "      - name: out\n"
+			   "        addressPrefix: Internet\n"
+			   "        nextHopType: Internet\n"),
+			 VS_LOAD_ERROR_INVALID, 1,
+			 "t.yaml:6:24: error: routeTables[rt].routes[out].addressPrefix: 'Internet' cannot be a route's addressPrefix: Azure takes the service tags of Azure services there (such as Storage or Sql), not VirtualNetwork, Internet or AzureLoadBalancer; expected a prefix or a tag of serviceTags"},
+			{"route-empty-tag",
+			 Y("name: lab\n"
+			   "serviceTags:\n"
+			   "  Sql: []\n"
+			   "routeTables:\n"
+			   "  - name: rt\n"
+			   "    routes:\n"
+			   "      - name: sql\n"
+			   "        addressPrefix: Sql\n"
+			   "        nextHopType: Internet\n"),
+			 VS_LOAD_ERROR_INVALID, 1,
+			 "t.yaml:8:24: error: routeTables[rt].routes[sql].addressPrefix: service tag 'Sql' has no prefixes; a route needs at least one"},
+			{"duplicate-route-tag",
+			 Y("name: lab\n"
+			   "routeTables:\n"
+			   "  - name: rt\n"
+			   "    routes:\n"
+			   "      - {name: a, addressPrefix: Sql, nextHopType: Internet}\n"
+			   "      - {name: b, addressPrefix: Sql, nextHopType: None}\n"
+			   "serviceTags:\n"
+			   "  Sql: [20.1.0.0/16]\n"),
+			 VS_LOAD_ERROR_INVALID, 1,
+			 "t.yaml:6:34: error: routeTables[rt].routes[b]: addressPrefix Sql is already the prefix of route 'a' (line 5); a route table has at most one route per addressPrefix"},
+			{"asg-nics-in-two-vnets",
+			 Y("name: lab\n"
+			   "vnets:\n"
+			   "  - {name: a, addressSpace: [10.1.0.0/16], subnets: [{name: s, addressPrefix: 10.1.1.0/24}]}\n"
+			   "  - {name: b, addressSpace: [10.2.0.0/16], subnets: [{name: s, addressPrefix: 10.2.1.0/24}]}\n"
+			   "applicationSecurityGroups: [asg-web]\n"
+			   "virtualMachines:\n"
+			   "  - name: web1\n"
+			   "    networkInterfaces:\n"
+			   "      - {subnet: a/s, privateIpAddress: 10.1.1.4, applicationSecurityGroups: [asg-web]}\n"
+			   "  - name: web2\n"
+			   "    networkInterfaces:\n"
+			   "      - {subnet: b/s, privateIpAddress: 10.2.1.4, applicationSecurityGroups: [asg-web]}\n"),
+			 VS_LOAD_ERROR_INVALID, 1,
+			 "t.yaml:12:9: error: virtualMachines[web2].networkInterfaces[0]: NIC web2/web2-nic0 is in VNet 'b', but its application security group 'asg-web' is in VNet 'a' (its first NIC, web1/web1-nic0, at line 9); all NICs of an application security group must be in one VNet"},
+			{"rule-asgs-in-two-vnets",
+			 Y("name: lab\n"
+			   "vnets:\n"
+			   "  - {name: a, addressSpace: [10.1.0.0/16], subnets: [{name: s, addressPrefix: 10.1.1.0/24}]}\n"
+			   "  - {name: b, addressSpace: [10.2.0.0/16], subnets: [{name: s, addressPrefix: 10.2.1.0/24}]}\n"
+			   "applicationSecurityGroups: [asg-web, asg-new, asg-db]\n"
+			   "networkSecurityGroups:\n"
+			   "  - name: nsg\n"
+			   "    securityRules:\n"
+			   "      - {name: web-to-db, priority: 100, direction: Inbound, access: Allow, protocol: Tcp,\n"
+			   "         sourceApplicationSecurityGroups: [asg-web, asg-new], sourcePortRange: '*',\n"
+			   "         destinationApplicationSecurityGroups: [asg-db], destinationPortRange: 1433}\n"
+			   "virtualMachines:\n"
+			   "  - name: web1\n"
+			   "    networkInterfaces:\n"
+			   "      - {subnet: a/s, privateIpAddress: 10.1.1.4, applicationSecurityGroups: [asg-web]}\n"
+			   "  - name: db1\n"
+			   "    networkInterfaces:\n"
+			   "      - {subnet: b/s, privateIpAddress: 10.2.1.4, applicationSecurityGroups: [asg-db]}\n"),
+			 VS_LOAD_ERROR_INVALID, 1,
+			 "t.yaml:9:9: error: networkSecurityGroups[nsg].securityRules[web-to-db]: application security group 'asg-db' is in VNet 'b', but 'asg-web' of the same rule is in VNet 'a'; the application security groups of a rule, source and destination, must be in one VNet"},
 			{"bad-next-hop",
 			 Y("name: lab\n"
 			   "routeTables:\n"
@@ -619,7 +710,8 @@ static const struct {
 			   "      - name: snet-a\n"
 			   "        addressPrefix: 10.0.1.0/24\n"
 			   "        defaultOutboundAccess: yes\n"),
-			 VS_LOAD_ERROR_INVALID, 1, "t.yaml:8:32: error: vnets[hub].subnets[snet-a].defaultOutboundAccess: 'yes' is not a boolean here; expected true or false (YAML 1.1's yes/no/on/off are not accepted)"},
+			 VS_LOAD_ERROR_INVALID, 1,
+			 "t.yaml:8:32: error: vnets[hub].subnets[snet-a].defaultOutboundAccess: 'yes' is not a boolean here; expected true or false (YAML 1.1's yes/no/on/off are not accepted)"},
 			{"bad-integer",
 			 Y("name: lab\n"
 			   "vnets:\n"
@@ -679,8 +771,7 @@ static const struct {
 			   "        sourceAddressPrefix: \"*\"\n"
 			   "        destinationAddressPrefix: \"*\"\n"
 			   "        description: ddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd\n"),
-			 VS_LOAD_ERROR_INVALID, 1,
-			 "t.yaml:14:22: error: networkSecurityGroups[nsg-web].securityRules[r1].description: description is 141 characters long; Azure allows at most 140"},
+			 VS_LOAD_ERROR_INVALID, 1, "t.yaml:14:22: error: networkSecurityGroups[nsg-web].securityRules[r1].description: description is 141 characters long; Azure allows at most 140"},
 			{"vm-without-nic",
 			 Y("name: lab\n"
 			   "virtualMachines:\n"
@@ -825,6 +916,104 @@ START_TEST(test_errors_beyond_the_cap_are_counted)
 	ck_assert_uint_eq(diags->errors, 70);
 	ck_assert_uint_eq(diags->items->len, VS_DIAG_DEFAULT_LIMIT);
 	ck_assert_uint_eq(diags->dropped, 20);
+}
+END_TEST
+
+/* A route to a service tag stands once per prefix of the tag, after the tag is read. */
+START_TEST(test_route_to_service_tag)
+{
+	static const char text[] =
+		"name: lab\n"
+		"routeTables:\n"
+		"  - name: rt\n"
+		"    routes:\n"
+		"      - {name: first, addressPrefix: 10.9.0.0/16, nextHopType: None}\n"
+		"      - {name: sql, addressPrefix: Sql, nextHopType: Internet}\n"
+		"      - {name: last, addressPrefix: 10.8.0.0/16, nextHopType: None}\n"
+		"serviceTags:\n"
+		"  Sql: [20.1.0.0/16, 20.2.0.0/24, 20.3.0.4/32]\n";
+	static const char *const expected[] = {"first 10.9.0.0/16", "sql 20.1.0.0/16",
+					       "sql 20.2.0.0/24", "sql 20.3.0.4/32",
+					       "last 10.8.0.0/16"};
+	g_autoptr(VsDiagList) diags = vs_diag_list_new(0);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(VsModel) model = load_text(Y(text), diags, &error);
+	const VsRouteTable *table;
+	const VsRoute *sql = NULL;
+
+	ck_assert_msg(model != NULL, "%s", error ? error->message : "");
+	table = vs_model_find_route_table(model, "rt");
+	ck_assert_uint_eq(table->routes->len, G_N_ELEMENTS(expected));
+	for (guint i = 0; i < table->routes->len; i++) {
+		const VsRoute *route = g_ptr_array_index(table->routes, i);
+		g_autofree char *prefix = vs_prefix_to_string(route->prefix);
+		g_autofree char *got = g_strdup_printf("%s %s", route->name, prefix);
+
+		ck_assert_str_eq(got, expected[i]);
+		if (strcmp(route->name, "sql") != 0) {
+			ck_assert_ptr_null(route->service_tag);
+			ck_assert_ptr_null(route->expanded_from);
+			continue;
+		}
+		ck_assert_str_eq(route->service_tag->name, "Sql");
+		ck_assert_int_eq(route->next_hop_type, VS_NEXT_HOP_INTERNET);
+		ck_assert_uint_eq(route->pos.line, 6);
+		if (sql == NULL)
+			sql = route; /* the route as written comes first */
+		ck_assert_ptr_eq(route->expanded_from, route == sql ? NULL : sql);
+	}
+}
+END_TEST
+
+/* Azure allows 25 routes of a table to name a service tag. */
+START_TEST(test_route_tags_per_table_limit)
+{
+	g_autoptr(GString) text = g_string_new("name: lab\nserviceTags:\n");
+	g_autoptr(VsDiagList) diags = vs_diag_list_new(0);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(VsModel) model = NULL;
+
+	for (guint i = 0; i < 26; i++)
+		g_string_append_printf(text, "  T%u: [20.%u.0.0/16]\n", i, i);
+	g_string_append(text, "routeTables:\n  - name: rt\n    routes:\n");
+	for (guint i = 0; i < 26; i++)
+		g_string_append_printf(
+			text, "      - {name: r%u, addressPrefix: T%u, nextHopType: None}\n", i, i);
+	model = load_text(text->str, text->len, diags, &error);
+	ck_assert_ptr_null(model);
+	ck_assert_uint_eq(diags->errors, 1);
+	ck_assert(has_diag(diags, "t.yaml:57:36: error: routeTables[rt].routes[r25]: more than 25 "
+				  "routes of the table name a service tag; that is Azure's limit"));
+}
+END_TEST
+
+/* The cap is on errors: warnings are all kept, before and after it is reached. */
+START_TEST(test_warnings_are_not_capped)
+{
+	g_autoptr(VsDiagList) diags = vs_diag_list_new(0);
+	guint kept_errors = 0, kept_warnings = 0;
+
+	for (guint i = 0; i < 70; i++) {
+		VsPos pos = {"m.yaml", i + 1, 1};
+
+		vs_diag_add(diags, VS_SEVERITY_WARNING, pos, "", "w", "warning %u", i);
+		vs_diag_add(diags, VS_SEVERITY_ERROR, pos, "", "e", "error %u", i);
+		ck_assert(vs_diag_list_full(diags) == (i + 1 >= VS_DIAG_DEFAULT_LIMIT));
+	}
+	vs_diag_add(diags, VS_SEVERITY_WARNING, (VsPos){"m.yaml", 71, 1}, "", "w", "last");
+	for (guint i = 0; i < diags->items->len; i++) {
+		const VsDiag *diag = g_ptr_array_index(diags->items, i);
+
+		if (diag->severity == VS_SEVERITY_ERROR)
+			kept_errors++;
+		else
+			kept_warnings++;
+	}
+	ck_assert_uint_eq(diags->errors, 70);
+	ck_assert_uint_eq(kept_errors, VS_DIAG_DEFAULT_LIMIT);
+	ck_assert_uint_eq(diags->dropped, 70 - VS_DIAG_DEFAULT_LIMIT);
+	ck_assert_uint_eq(diags->warnings, 71);
+	ck_assert_uint_eq(kept_warnings, 71);
 }
 END_TEST
 
@@ -1245,9 +1434,12 @@ load_suite(void)
 	tcase_add_test(limits, test_deep_nesting_stops_early);
 	tcase_add_test(limits, test_object_cap);
 	tcase_add_test(limits, test_errors_beyond_the_cap_are_counted);
+	tcase_add_test(limits, test_warnings_are_not_capped);
+	tcase_add_test(limits, test_route_tags_per_table_limit);
 	tcase_set_timeout(limits, 30);
 	tcase_add_test(models, test_good_model_contents);
 	tcase_add_test(models, test_aliases_expand);
+	tcase_add_test(models, test_route_to_service_tag);
 	tcase_add_test(files, test_includes_merge);
 	tcase_add_test(files, test_include_cycle);
 	tcase_add_test(files, test_include_header_must_match);

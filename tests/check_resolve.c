@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include "model-builder.h"
 #include "resolve.h"
 #include "suites.h"
 
@@ -56,20 +57,6 @@ typedef struct {
 	VsNic *web1, *app1, *db1;
 } Estate;
 
-static VsNic *
-add_vm(VsModel *model, VsSubnet *subnet, const char *name, VsIp4 address)
-{
-	VsVm *vm = vs_vm_new(name);
-	g_autofree char *nic_name = g_strdup_printf("%s-nic0", name);
-	VsNic *nic = vs_nic_new(nic_name);
-
-	vs_model_add_vm(model, vm);
-	nic->subnet = subnet;
-	nic->private_ip = address;
-	vs_model_add_nic(model, vm, nic);
-	return nic;
-}
-
 static void
 estate_init(Estate *e)
 {
@@ -83,9 +70,9 @@ estate_init(Estate *e)
 	back_subnet->prefix = (VsPrefix){0x0a020100, 24};
 	vs_model_add_subnet(e->model, front, front_subnet);
 	vs_model_add_subnet(e->model, back, back_subnet);
-	e->web1 = add_vm(e->model, front_subnet, "web1", 0x0a010104);
-	e->app1 = add_vm(e->model, front_subnet, "app1", 0x0a010105);
-	e->db1 = add_vm(e->model, back_subnet, "db1", 0x0a020104);
+	e->web1 = mb_vm(e->model, "web1", front_subnet, "10.1.1.4");
+	e->app1 = mb_vm(e->model, "app1", front_subnet, "10.1.1.5");
+	e->db1 = mb_vm(e->model, "db1", back_subnet, "10.2.1.4");
 	vs_model_add_dns_record(e->model, vs_dns_record_new("db.contoso.internal", 0x0a020104));
 	vs_model_add_internet_endpoint(e->model,
 				       vs_internet_endpoint_new("www.example.com", 0x5db8d822));

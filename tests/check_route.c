@@ -1,14 +1,16 @@
 /*
  * check_route.c - effective routes and longest-prefix match: the system
  * routes, the adjustments of the four None routes, peering routes, user
- * routes beating system routes on an equal prefix, and oracle tests of
- * vs_route_lookup and of the block search under it against naive scans.
+ * routes beating system routes on an equal prefix, routes to service tags
+ * (Azure's order on an equal prefix), and oracle tests of vs_route_lookup and
+ * of the block search under it against naive scans.
  */
 #include "config.h"
 
 #include <string.h>
 
 #include "block-search.h"
+#include "load.h"
 #include "model-builder.h"
 #include "route.h"
 #include "suites.h"
@@ -389,6 +391,70 @@ START_TEST(test_block_search)
 }
 END_TEST
 
+/*
+ * Service tag routes: 20.60.0.0/16 is in AzureCloud, Storage and
+ * Storage.WestEurope; 20.150.0.0/16 in AzureCloud and Storage and an explicit
+ * route.  Azure's order on an equal prefix: explicit, regional tag, top-level
+ * tag, regional AzureCloud, AzureCloud.  The routes are listed in the reverse
+ * order, so that list order alone would pick the wrong ones.
+ */
+static const char tag_routes_model[] =
+	"name: tags\n"
+	"serviceTags:\n"
+	"  AzureCloud: [20.0.0.0/8, 20.60.0.0/16, 20.150.0.0/16]\n"
+	"  AzureCloud.westeurope: [20.60.0.0/16, 20.70.0.0/16]\n"
+	"  Storage: [20.60.0.0/16, 20.150.0.0/16]\n"
+	"  Storage.WestEurope: [20.60.0.0/16]\n"
+	"vnets:\n"
+	"  - name: hub\n"
+	"    addressSpace: [10.0.0.0/16]\n"
+	"    subnets:\n"
+	"      - {name: s, addressPrefix: 10.0.2.0/24, routeTable: rt}\n"
+	"routeTables:\n"
+	"  - name: rt\n"
+	"    routes:\n"
+	"      - {name: cloud, addressPrefix: AzureCloud, nextHopType: VirtualAppliance,\n"
+	"         nextHopIpAddress: 10.0.2.4}\n"
+	"      - {name: cloud-we, addressPrefix: AzureCloud.westeurope, nextHopType: VnetLocal}\n"
+	"      - {name: storage, addressPrefix: Storage, nextHopType: Internet}\n"
+	"      - {name: storage-we, addressPrefix: Storage.WestEurope, nextHopType: None}\n"
+	"      - {name: explicit, addressPrefix: 20.150.0.0/16, nextHopType: VirtualNetworkGateway}\n";
+
+static const struct {
+	const char *destination;
+	const char *route; /* the user route that wins */
+	const char *tag;   /* its service tag, or NULL */
+} tag_rows[] = {
+	{"20.60.1.1", "storage-we", "Storage.WestEurope"},  /* regional beats all tags */
+	{"20.150.1.1", "explicit", NULL},                   /* a prefix beats a tag */
+	{"20.70.1.1", "cloud-we", "AzureCloud.westeurope"}, /* only tag with that prefix */
+	{"20.1.1.1", "cloud", "AzureCloud"},                /* longest prefix first */
+};
+
+START_TEST(test_service_tag_routes)
+{
+	g_autoptr(VsDiagList) diags = vs_diag_list_new(0);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(VsModel) model = vs_load_data(tag_routes_model, sizeof(tag_routes_model) - 1,
+						"t.yaml", diags, &error);
+	g_autoptr(VsRouteIndex) index = NULL;
+	const VsEffectiveRoute *route;
+	VsIp4 destination;
+
+	ck_assert_msg(model != NULL, "%s", error ? error->message : "");
+	index = vs_route_index_new(model);
+	ck_assert(vs_ip4_parse(tag_rows[_i].destination, &destination, NULL));
+	route = vs_route_lookup(index, vs_model_find_subnet(model, "hub/s"), destination);
+	ck_assert_ptr_nonnull(route);
+	ck_assert_ptr_nonnull(route->user_route);
+	ck_assert_str_eq(route->user_route->name, tag_rows[_i].route);
+	if (tag_rows[_i].tag == NULL)
+		ck_assert_ptr_null(route->user_route->service_tag);
+	else
+		ck_assert_str_eq(route->user_route->service_tag->name, tag_rows[_i].tag);
+}
+END_TEST
+
 Suite *
 route_suite(void)
 {
@@ -404,6 +470,7 @@ route_suite(void)
 
 	tcase_add_loop_test(lookup, test_longest_prefix_match, 0, G_N_ELEMENTS(lookup_rows));
 	tcase_add_test(lookup, test_invalid_routes_are_listed);
+	tcase_add_loop_test(lookup, test_service_tag_routes, 0, G_N_ELEMENTS(tag_rows));
 	suite_add_tcase(suite, lookup);
 
 	tcase_add_test(oracle, test_oracle_lookup);

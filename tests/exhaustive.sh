@@ -4,31 +4,19 @@
 # binary inside the model's folder (so paths in the output stay relative) and
 # compares stdout and the exit status with tests/data/exhaustive/NAME.expected.
 set -u
-: "${VNETSIM:?VNETSIM must name the vnetsim binary}"
-: "${top_srcdir:=.}"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 expected_dir="$top_srcdir/tests/data/exhaustive"
-out=$(mktemp -d) || exit 99
-trap 'rm -rf "$out"' EXIT
-passed=0
-failed=0
 
 # NAME DIR STATUS ARGS...: run vnetsim ARGS in $top_srcdir/DIR, expect exit STATUS
-# and stdout equal to NAME.expected.
+# and stdout equal to NAME.expected.  After a deliberate change of output,
+#     VNETSIM_REGENERATE=1 make check TESTS=tests/exhaustive.sh
+# rewrites the expected files (review the diff before committing it).
 run() {
-	name=$1 dir=$2 want=$3
+	name=$1 dir=$2 want_status=$3
 	shift 3
-	status=0
-	(cd "$top_srcdir/$dir" && ${VNETSIM_WRAPPER:-} "$VNETSIM" "$@") >"$out/$name.out" 2>"$out/$name.err" || status=$?
-	if [ "$status" -ne "$want" ]; then
-		echo "FAIL: $name: exit status $status, expected $want"
-		cat "$out/$name.err"
-		failed=$((failed + 1))
-	elif ! diff -u "$expected_dir/$name.expected" "$out/$name.out"; then
-		echo "FAIL: $name: output differs from tests/data/exhaustive/$name.expected (diff above)"
-		failed=$((failed + 1))
-	else
-		passed=$((passed + 1))
-	fi
+	cd "$top_srcdir/$dir" || exit 99
+	expect_output "$name" "$want_status" "$expected_dir/$name.expected" "$@"
 }
 
 run matrix-hub-spoke-1433 models 0 matrix hub-spoke.yaml --port 1433
@@ -48,7 +36,4 @@ run validate-gotchas-strict models 1 validate --strict peering-gotchas.yaml
 run validate-clean-strict models 0 validate --strict two-vms.yaml
 run validate-gotchas-sarif models 0 validate --format sarif peering-gotchas.yaml
 
-msg="exhaustive: $passed passed, $failed failed"
-echo "$msg"
-{ true >&9; } 2>/dev/null && echo "$msg" >&9
-[ "$failed" -eq 0 ]
+summarize exhaustive

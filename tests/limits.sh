@@ -6,38 +6,16 @@
 # FIFO cannot be included, an unreadable MODEL is refused.  Each must exit 2
 # with exactly the expected message, quickly.
 set -u
-: "${VNETSIM:?VNETSIM must name the vnetsim binary}"
-: "${top_srcdir:=.}"
-work=$(mktemp -d) || exit 99
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
-# expect NAME EXPECTED-STDERR-FILE ARGS...: exit status 2 and exactly that stderr
-expect() {
-	name=$1
-	want=$2
-	shift 2
-	status=0
-	${VNETSIM_WRAPPER:-} "$VNETSIM" "$@" >"$work/out" 2>"$work/err" || status=$?
-	if [ "$status" -ne 2 ]; then
-		echo "FAIL: $name: exit status $status, expected 2"
-		cat "$work/err"
-		failed=$((failed + 1))
-	elif ! diff -u "$want" "$work/err"; then
-		echo "FAIL: $name: stderr differs (diff above)"
-		failed=$((failed + 1))
-	else
-		passed=$((passed + 1))
-	fi
-}
-
-cd "$work" || exit 99
+# the generated inputs live in the temporary folder (with lib.sh's out and err)
+cd "$tmp" || exit 99
 
 # a file over 64 MiB (sparse: refused from its size, before reading)
 dd if=/dev/zero of=huge.yaml bs=1 count=0 seek=67108865 2>/dev/null
 echo "vnetsim: 'huge.yaml' is larger than 64 MiB, the limit for a model file" >want
-expect file-size want validate huge.yaml
+expect_rejection file-size want validate huge.yaml
 
 # 200,001 objects of one kind (natively only: under valgrind this one input costs
 # over 20 s of CPU, and the loader's paths are the same as for two objects)
@@ -50,7 +28,7 @@ else
 objects.yaml:200003:5: error: more than 200000 applicationSecurityGroups in the model; that is the limit
 vnetsim: objects.yaml: 1 error
 W
-	expect object-count want validate objects.yaml
+	expect_rejection object-count want validate objects.yaml
 fi
 
 # includes nested 17 deep (part0 includes part1 ... part17)
@@ -66,7 +44,7 @@ cat >want <<'W'
 part16.yaml:1:11: error: include[0]: includes nested deeper than 16 files
 vnetsim: part0.yaml: 1 error
 W
-expect include-depth want validate part0.yaml
+expect_rejection include-depth want validate part0.yaml
 
 # a scalar of 70,000 bytes
 awk 'BEGIN { printf "name: "; for (i = 0; i < 70000; i++) printf "n"; print "" }' >long.yaml
@@ -74,7 +52,7 @@ cat >want <<'W'
 long.yaml:1:7: error: a scalar of 70000 bytes; the limit is 65536
 vnetsim: long.yaml: 1 error
 W
-expect scalar-length want validate long.yaml
+expect_rejection scalar-length want validate long.yaml
 
 # a FIFO named by an include must not make vnetsim wait for a writer
 mkfifo fifo.yaml
@@ -83,14 +61,14 @@ cat >want <<'W'
 with-fifo.yaml:2:11: error: include[0]: cannot read 'fifo.yaml': it is not a regular file; expected a model file
 vnetsim: with-fifo.yaml: 1 error
 W
-expect include-fifo want validate with-fifo.yaml
+expect_rejection include-fifo want validate with-fifo.yaml
 
 # an unreadable MODEL (root reads everything: then this case cannot be made)
 printf 'name: t\n' >secret.yaml
 chmod 000 secret.yaml
 if ! cat secret.yaml >/dev/null 2>&1; then
 	echo "vnetsim: cannot read 'secret.yaml': Permission denied" >want
-	expect unreadable want validate secret.yaml
+	expect_rejection unreadable want validate secret.yaml
 else
 	echo "limits: unreadable MODEL not tested (running as root)"
 fi
@@ -102,15 +80,12 @@ for probes in -1 0 101 1e30 99999999999999999999; do
 vnetsim check: --probes '$probes': expected a number of probes 1..100
 Try 'vnetsim check --help'.
 W
-	expect "probes $probes" want check "$model" --source web1 --dest db1 --port 22 --probes "$probes"
+	expect_rejection "probes $probes" want check "$model" --source web1 --dest db1 --port 22 --probes "$probes"
 done
 cat >want <<'W'
 vnetsim check: --port '70000': expected a port number 0..65535
 Try 'vnetsim check --help'.
 W
-expect port-70000 want check "$model" --source web1 --dest db1 --port 70000
+expect_rejection port-70000 want check "$model" --source web1 --dest db1 --port 70000
 
-msg="limits: $passed passed, $failed failed"
-echo "$msg"
-{ true >&9; } 2>/dev/null && echo "$msg" >&9
-[ "$failed" -eq 0 ]
+summarize limits

@@ -14,16 +14,9 @@
 #     VNETSIM_REGENERATE=1 make check TESTS=tests/man-examples.sh
 # and review the diff of man/ before committing it.
 set -u
-
-if [ -z "${VNETSIM:-}" ] || [ -z "${top_srcdir:-}" ]; then
-	echo "man-examples.sh: VNETSIM and top_srcdir must be set; run me through 'make check'" >&2
-	exit 99
-fi
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 cd "$top_srcdir" || exit 99
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
 
 # Prints the page with the output of every example command replaced by what
 # the command prints now.
@@ -84,15 +77,12 @@ for page in man/*.[1-8]; do
 		cp "$tmp/page" "$page"
 	fi
 	if cmp -s "$page" "$tmp/page"; then
-		passed=$((passed + 1))
+		pass
 		continue
 	fi
-	failed=$((failed + 1))
-	echo "FAIL: $page: the EXAMPLES differ from what vnetsim prints"
-	diff -u "$page" "$tmp/page" | sed 's/^/  /'
+	fail "$page: the EXAMPLES differ from what vnetsim prints"
+	show_diff "$page" "$tmp/page"
 done
 
-summary="man-examples: $passed pages passed, $failed failed"
-echo "$summary"
-{ true >&9; } 2>/dev/null && echo "$summary" >&9
+report "man-examples: $passed pages passed, $failed failed"
 [ "$failed" -eq 0 ]
