@@ -77,8 +77,19 @@ vs_ip4_parse(const char *text, VsIp4 *out, GError **error)
 char *
 vs_ip4_format(VsIp4 ip, char buf[16])
 {
-	g_snprintf(buf, 16, "%u.%u.%u.%u", (ip >> 24) & 0xff, (ip >> 16) & 0xff, (ip >> 8) & 0xff,
-		   ip & 0xff);
+	char *p = buf;
+
+	/* by hand, not printf: traces and answers format addresses on every hop */
+	for (int shift = 24; shift >= 0; shift -= 8) {
+		guint octet = (ip >> shift) & 0xff;
+
+		if (octet >= 100)
+			*p++ = (char)('0' + octet / 100);
+		if (octet >= 10)
+			*p++ = (char)('0' + octet / 10 % 10);
+		*p++ = (char)('0' + octet % 10);
+		*p++ = shift > 0 ? '.' : '\0';
+	}
 	return buf;
 }
 
@@ -137,9 +148,13 @@ invalid:
 char *
 vs_prefix_format(VsPrefix prefix, char buf[19])
 {
-	char ip[16];
+	gsize length = strlen(vs_ip4_format(prefix.addr, buf));
 
-	g_snprintf(buf, 19, "%s/%u", vs_ip4_format(prefix.addr, ip), prefix.len);
+	buf[length++] = '/';
+	if (prefix.len >= 10)
+		buf[length++] = (char)('0' + prefix.len / 10 % 10);
+	buf[length++] = (char)('0' + prefix.len % 10);
+	buf[length] = '\0';
 	return buf;
 }
 

@@ -4,10 +4,10 @@
  * Each line is parsed with json-glib, checked field by field with the same
  * rules as check's options (a bad value names the field and what was
  * expected), and answered by the same walk as check.  The full answer is
- * check's own evaluation (evaluate.c) and renderer (render-json.c), squeezed
- * onto one line, so the two never drift apart; the verdict-only answer comes from vs_walk_verdict
- * and is written here, since it is a handful of fixed members whose only free text (rule, NSG,
- * route and table names, file names) goes through one escaper.
+ * check's own evaluation (evaluate.c) and renderer (render-json.c), written
+ * compact (one line) by the same code, so the two never drift apart; the
+ * verdict-only answer comes from vs_walk_verdict and is written here, a
+ * handful of fixed members, through the same JSON writer (json-writer.c).
  */
 #include "config.h"
 
@@ -17,10 +17,12 @@
 #include <string.h>
 
 #include "evaluate.h"
+#include "json-writer.h"
 #include "render.h"
 #include "resolve.h"
 
 #define BATCH_MAX_PROBES 100
+G_STATIC_ASSERT(BATCH_MAX_PROBES <= VS_LATENCY_MAX_PROBES);
 #define BATCH_DEFAULT_PROBES 30
 #define BATCH_DEFAULT_SOURCE_PORT 50000
 
@@ -30,7 +32,9 @@ struct VsBatch {
 	gboolean verdict_only;
 	JsonParser *parser;   /* reused line after line */
 	VsTargetSpec *target; /* the current line's destination (reused) */
-	GString *scratch;     /* the pretty JSON of a full answer, before squeezing */
+	/* the probes' numbers for the last seed asked (most batches use one seed) */
+	gboolean has_draws;
+	VsProbeDraws draws;
 };
 
 VsBatch *
@@ -42,7 +46,6 @@ vs_batch_new(const VsModel *model, const VsEngine *engine, gboolean verdict_only
 	batch->engine = engine;
 	batch->verdict_only = verdict_only;
 	batch->parser = json_parser_new_immutable();
-	batch->scratch = g_string_new(NULL);
 	batch->target = g_new0(VsTargetSpec, 1);
 	return batch;
 }
@@ -53,7 +56,6 @@ vs_batch_free(VsBatch *batch)
 	if (batch == NULL)
 		return;
 	g_object_unref(batch->parser);
-	g_string_free(batch->scratch, TRUE);
 	vs_target_spec_clear(batch->target);
 	g_free(batch->target);
 	g_free(batch);
@@ -61,42 +63,10 @@ vs_batch_free(VsBatch *batch)
 
 /* ---------------------------------------------------------------- JSON text */
 
-/* The characters of text as they go between a JSON string's quotes. */
-static void
-append_escaped(GString *out, const char *text)
-{
-	for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
-		switch (*p) {
-		case '"':
-			g_string_append(out, "\\\"");
-			break;
-		case '\\':
-			g_string_append(out, "\\\\");
-			break;
-		case '\n':
-			g_string_append(out, "\\n");
-			break;
-		case '\r':
-			g_string_append(out, "\\r");
-			break;
-		case '\t':
-			g_string_append(out, "\\t");
-			break;
-		default:
-			if (*p < 0x20)
-				g_string_append_printf(out, "\\u%04x", *p);
-			else
-				g_string_append_c(out, (char)*p);
-		}
-	}
-}
-
 void
 vs_batch_append_json_string(GString *out, const char *text)
 {
-	g_string_append_c(out, '"');
-	append_escaped(out, text);
-	g_string_append_c(out, '"');
+	vs_json_append_string(out, text);
 }
 
 void
@@ -132,13 +102,17 @@ line_error(GString *out, guint64 line_number, const char *format, ...)
 {
 	va_list args;
 	g_autofree char *message = NULL;
+	VsJsonWriter writer;
 
 	va_start(args, format);
 	message = g_strdup_vprintf(format, args);
 	va_end(args);
-	g_string_append_printf(out, "{\"line\":%" G_GUINT64_FORMAT ",\"error\":", line_number);
-	vs_batch_append_json_string(out, message);
-	g_string_append(out, "}\n");
+	vs_json_writer_init(&writer, out, VS_JSON_COMPACT);
+	vs_json_begin_object(&writer);
+	vs_json_member_int(&writer, "line", (gint64)line_number);
+	vs_json_member_string(&writer, "error", message);
+	vs_json_end_object(&writer);
+	vs_json_writer_finish(&writer);
 	return FALSE;
 }
 
@@ -282,58 +256,62 @@ read_protocol(const Fields *fields, VsQuery *query, gboolean uri_port, guint16 u
 /* ---------------------------------------------------------------- answers */
 
 static void
-append_position(GString *out, VsPos pos)
+add_position(VsJsonWriter *writer, VsPos pos)
 {
-	if (pos.file != NULL) {
-		g_string_append(out, ",\"file\":");
-		vs_batch_append_json_string(out, pos.file);
-	}
+	if (pos.file != NULL)
+		vs_json_member_string(writer, "file", pos.file);
 	if (pos.line > 0)
-		g_string_append_printf(out, ",\"line\":%u", pos.line);
+		vs_json_member_int(writer, "line", pos.line);
 }
 
 static void
 append_verdict(GString *out, const VsWalkVerdict *verdict)
 {
+	VsJsonWriter writer;
 	char prefix[19];
 
-	g_string_append(out, verdict->reachable ? "{\"connectionStatus\":\"Reachable\""
-						: "{\"connectionStatus\":\"Unreachable\"");
+	vs_json_writer_init(&writer, out, VS_JSON_COMPACT);
+	vs_json_begin_object(&writer);
+	vs_json_member_string(&writer, "connectionStatus",
+			      verdict->reachable ? "Reachable" : "Unreachable");
 	if (verdict->has_issue) {
-		g_string_append(out, ",\"decidedBy\":{\"type\":");
-		vs_batch_append_json_string(out, vs_issue_type_name(verdict->issue_type));
+		vs_json_key(&writer, "decidedBy");
+		vs_json_begin_object(&writer);
+		vs_json_member_string(&writer, "type", vs_issue_type_name(verdict->issue_type));
 		if (verdict->rule != NULL) {
 			/* as connection troubleshoot names rules: UserRule_x, DefaultRule_x */
-			g_string_append(out, verdict->rule->is_default ? ",\"name\":\"DefaultRule_"
-								       : ",\"name\":\"UserRule_");
-			append_escaped(out, verdict->rule->name);
-			g_string_append_c(out, '"');
-			g_string_append(out, ",\"resource\":");
-			vs_batch_append_json_string(out, verdict->rule->nsg->name);
-			append_position(out, verdict->rule->pos);
+			g_autofree char *name = g_strconcat(
+				verdict->rule->is_default ? "DefaultRule_" : "UserRule_",
+				verdict->rule->name, NULL);
+
+			vs_json_member_string(&writer, "name", name);
+			vs_json_member_string(&writer, "resource", verdict->rule->nsg->name);
+			add_position(&writer, verdict->rule->pos);
 		} else if (verdict->route != NULL) {
 			const VsEffectiveRoute *route = verdict->route;
 
 			if (route->user_route != NULL) {
-				g_string_append(out, ",\"name\":");
-				vs_batch_append_json_string(out, route->user_route->name);
-				g_string_append(out, ",\"resource\":");
-				vs_batch_append_json_string(out, route->user_route->table->name);
+				vs_json_member_string(&writer, "name", route->user_route->name);
+				vs_json_member_string(&writer, "resource",
+						      route->user_route->table->name);
 			} else {
-				g_string_append(out,
-						",\"name\":null,\"resource\":\"System Route\"");
+				vs_json_member_string(&writer, "name", NULL);
+				vs_json_member_string(&writer, "resource", "System Route");
 			}
-			g_string_append_printf(out,
-					       ",\"addressPrefix\":\"%s\",\"nextHopType\":\"%s\"",
-					       vs_prefix_format(route->prefix, prefix),
-					       vs_next_hop_type_name(route->next_hop_type));
+			vs_json_member_string(&writer, "addressPrefix",
+					      vs_prefix_format(route->prefix, prefix));
+			vs_json_member_string(&writer, "nextHopType",
+					      vs_next_hop_type_name(route->next_hop_type));
 			if (route->user_route != NULL)
-				append_position(out, route->user_route->pos);
+				add_position(&writer, route->user_route->pos);
 		}
-		g_string_append_printf(out, ",\"hop\":%u,\"origin\":\"%s\"}", verdict->issue_hop,
-				       vs_issue_origin_name(verdict->issue_origin));
+		vs_json_member_int(&writer, "hop", verdict->issue_hop);
+		vs_json_member_string(&writer, "origin",
+				      vs_issue_origin_name(verdict->issue_origin));
+		vs_json_end_object(&writer);
 	}
-	g_string_append(out, "}\n");
+	vs_json_end_object(&writer);
+	vs_json_writer_finish(&writer);
 }
 
 /*
@@ -424,14 +402,18 @@ vs_batch_answer(VsBatch *batch, const char *line, gsize length, guint64 line_num
 				 g_ascii_strcasecmp(fields.protocol, "https") == 0),
 		};
 		g_autoptr(GError) check_error = NULL;
-		g_autoptr(VsTrace) trace = vs_evaluate_check(batch->engine, &request, &check_error);
+		g_autoptr(VsTrace) trace = NULL;
+
+		if (!batch->has_draws || batch->draws.seed != request.seed) {
+			vs_probe_draws_init(&batch->draws, request.seed, VS_LATENCY_MAX_PROBES);
+			batch->has_draws = TRUE;
+		}
+		trace = vs_evaluate_check_json(batch->engine, &request, &batch->draws,
+					       &check_error);
 
 		if (trace == NULL)
 			return line_error(out, line_number, "%s", check_error->message);
-		g_string_truncate(batch->scratch, 0);
-		vs_render_check_json(batch->scratch, trace);
-		vs_batch_append_compact(out, batch->scratch->str, batch->scratch->len);
-		g_string_append_c(out, '\n');
+		vs_render_check_json_line(out, trace);
 	}
 	return TRUE;
 }

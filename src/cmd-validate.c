@@ -6,10 +6,10 @@
  */
 #include "config.h"
 
-#include <json-glib/json-glib.h>
 #include <stdio.h>
 
 #include "cmd.h"
+#include "json-writer.h"
 #include "lint.h"
 #include "load.h"
 #include "sarif.h"
@@ -47,47 +47,45 @@ count_model(const VsModel *model)
 }
 
 static void
-add_diags_json(JsonBuilder *builder, const char *member, const VsDiagList *diags)
+add_diags_json(VsJsonWriter *writer, const char *member, const VsDiagList *diags)
 {
-	json_builder_set_member_name(builder, member);
-	json_builder_begin_array(builder);
+	vs_json_key(writer, member);
+	vs_json_begin_array(writer);
 	for (guint i = 0; diags != NULL && i < diags->items->len; i++) {
 		const VsDiag *diag = g_ptr_array_index(diags->items, i);
 
-		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "severity");
-		json_builder_add_string_value(
-			builder, diag->severity == VS_SEVERITY_ERROR ? "error" : "warning");
-		json_builder_set_member_name(builder, "file");
-		json_builder_add_string_value(builder, diag->file);
-		json_builder_set_member_name(builder, "line");
-		json_builder_add_int_value(builder, diag->line);
-		json_builder_set_member_name(builder, "column");
-		json_builder_add_int_value(builder, diag->column);
-		json_builder_set_member_name(builder, "path");
-		json_builder_add_string_value(builder, diag->path);
-		json_builder_set_member_name(builder, "code");
-		json_builder_add_string_value(builder, diag->code);
-		json_builder_set_member_name(builder, "message");
-		json_builder_add_string_value(builder, diag->message);
-		json_builder_end_object(builder);
+		vs_json_begin_object(writer);
+		vs_json_key(writer, "severity");
+		vs_json_string(writer, diag->severity == VS_SEVERITY_ERROR ? "error" : "warning");
+		vs_json_key(writer, "file");
+		vs_json_string(writer, diag->file);
+		vs_json_key(writer, "line");
+		vs_json_int(writer, diag->line);
+		vs_json_key(writer, "column");
+		vs_json_int(writer, diag->column);
+		vs_json_key(writer, "path");
+		vs_json_string(writer, diag->path);
+		vs_json_key(writer, "code");
+		vs_json_string(writer, diag->code);
+		vs_json_key(writer, "message");
+		vs_json_string(writer, diag->message);
+		vs_json_end_object(writer);
 	}
-	json_builder_end_array(builder);
+	vs_json_end_array(writer);
 }
 
 static void
 print_json(const char *path, const VsModel *model, const VsDiagList *diags)
 {
-	g_autoptr(JsonBuilder) builder = json_builder_new();
-	g_autoptr(JsonGenerator) generator = json_generator_new();
-	g_autoptr(JsonNode) root = NULL;
-	g_autofree char *text = NULL;
+	g_autoptr(GString) text = g_string_new(NULL);
+	VsJsonWriter json, *writer = &json;
 
-	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "model");
-	json_builder_add_string_value(builder, path);
-	json_builder_set_member_name(builder, "valid");
-	json_builder_add_boolean_value(builder, model != NULL);
+	vs_json_writer_init(writer, text, VS_JSON_PRETTY);
+	vs_json_begin_object(writer);
+	vs_json_key(writer, "model");
+	vs_json_string(writer, path);
+	vs_json_key(writer, "valid");
+	vs_json_bool(writer, model != NULL);
 	if (model != NULL) {
 		Counts counts = count_model(model);
 		const struct {
@@ -106,29 +104,25 @@ print_json(const char *path, const VsModel *model, const VsDiagList *diags)
 			{"networkInterfaces", counts.nics},
 		};
 
-		json_builder_set_member_name(builder, "name");
-		json_builder_add_string_value(builder, model->name);
-		json_builder_set_member_name(builder, "counts");
-		json_builder_begin_object(builder);
+		vs_json_key(writer, "name");
+		vs_json_string(writer, model->name);
+		vs_json_key(writer, "counts");
+		vs_json_begin_object(writer);
 		for (gsize i = 0; i < G_N_ELEMENTS(fields); i++) {
-			json_builder_set_member_name(builder, fields[i].name);
-			json_builder_add_int_value(builder, fields[i].value);
+			vs_json_key(writer, fields[i].name);
+			vs_json_int(writer, fields[i].value);
 		}
-		json_builder_end_object(builder);
+		vs_json_end_object(writer);
 	}
-	json_builder_set_member_name(builder, "errors");
-	json_builder_add_int_value(builder, diags->errors);
-	json_builder_set_member_name(builder, "warnings");
-	json_builder_add_int_value(builder, diags->warnings);
-	add_diags_json(builder, "diagnostics", diags);
-	json_builder_end_object(builder);
+	vs_json_key(writer, "errors");
+	vs_json_int(writer, diags->errors);
+	vs_json_key(writer, "warnings");
+	vs_json_int(writer, diags->warnings);
+	add_diags_json(writer, "diagnostics", diags);
+	vs_json_end_object(writer);
 
-	root = json_builder_get_root(builder);
-	json_generator_set_root(generator, root);
-	json_generator_set_pretty(generator, TRUE);
-	text = json_generator_to_data(generator, NULL);
-	fputs(text, stdout);
-	fputc('\n', stdout);
+	vs_json_writer_finish(writer);
+	fputs(text->str, stdout);
 }
 
 static void

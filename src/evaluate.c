@@ -121,8 +121,9 @@ no_probes_sent(const VsTrace *trace)
 	return FALSE;
 }
 
-VsTrace *
-vs_evaluate_check(const VsEngine *engine, const VsCheckRequest *request, GError **error)
+static VsTrace *
+check(const VsEngine *engine, const VsCheckRequest *request, const VsProbeDraws *draws,
+      gboolean json_only, GError **error)
 {
 	g_auto(VsTargetSpec) target = {0};
 	g_autoptr(GError) parse_error = NULL;
@@ -147,17 +148,37 @@ vs_evaluate_check(const VsEngine *engine, const VsCheckRequest *request, GError 
 	query.source_port = request->source_port;
 	query.destination_port = request->destination_port;
 	query.explain = request->explain;
+	query.skip_details = json_only;
 
 	trace = vs_walk(engine, &query);
 	/* without its agent, or without an address, the source sends nothing */
-	vs_latency_probe(engine->model, trace, no_probes_sent(trace) ? 0 : request->probes,
-			 request->seed);
+	{
+		guint probes = no_probes_sent(trace) ? 0 : request->probes;
+
+		if (draws != NULL && draws->seed == request->seed && draws->probes >= probes)
+			vs_latency_probe_with(engine->model, trace, probes, draws);
+		else
+			vs_latency_probe(engine->model, trace, probes, request->seed);
+	}
 	if (request->http)
 		g_ptr_array_add(trace->notes,
 				g_strdup("HTTP is checked as a TCP connection to the port: "
 					 "vnetsim simulates no web server, so --method and "
 					 "--valid-status-codes do not change the verdict."));
 	return trace;
+}
+
+VsTrace *
+vs_evaluate_check(const VsEngine *engine, const VsCheckRequest *request, GError **error)
+{
+	return check(engine, request, NULL, FALSE, error);
+}
+
+VsTrace *
+vs_evaluate_check_json(const VsEngine *engine, const VsCheckRequest *request,
+		       const VsProbeDraws *draws, GError **error)
+{
+	return check(engine, request, draws, TRUE, error);
 }
 
 VsPacket

@@ -14,6 +14,7 @@
 #include <glib.h>
 
 #include "addr.h"
+#include "latency.h"
 #include "model.h"
 #include "nsg.h"
 #include "route.h"
@@ -70,6 +71,16 @@ typedef struct {
  * the destination is not a well-formed TARGET.
  */
 VsTrace *vs_evaluate_check(const VsEngine *engine, const VsCheckRequest *request, GError **error);
+
+/*
+ * The same for an answer printed only as JSON (batch): the issues carry no
+ * detail sentence (VsQuery.skip_details: JSON does not print it), and the
+ * probes' numbers come from draws when it was drawn for the request's seed
+ * and enough probes (batch keeps them from line to line), else they are
+ * drawn here; draws may be NULL.  The JSON is the same as vs_evaluate_check's.
+ */
+VsTrace *vs_evaluate_check_json(const VsEngine *engine, const VsCheckRequest *request,
+				const VsProbeDraws *draws, GError **error);
 
 /* An IP flow verify query: one packet at a NIC, in the API's terms. */
 typedef struct {

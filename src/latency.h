@@ -48,4 +48,28 @@ double vs_latency_busy_resource_loss_percent(guint percent);
  */
 void vs_latency_probe(const VsModel *model, VsTrace *trace, guint probes, guint32 seed);
 
+/* The most probes VsProbeDraws holds (check's --probes: 1..100). */
+#define VS_LATENCY_MAX_PROBES 100
+
+/*
+ * The uniform numbers the probes of a check draw: for each probe its loss
+ * draw then its jitter draw, in [0, 1), exactly the numbers g_rand_double
+ * returns from a GRand seeded with seed (GLib's Mersenne Twister and its
+ * seeding since GLib 2.2), computed without a GRand.  They depend on nothing
+ * but the seed, so filled once they serve every check with that seed and at
+ * most that many probes (batch keeps them from line to line).
+ */
+typedef struct {
+	guint32 seed;
+	guint probes; /* draws holds 2 x probes numbers */
+	double draws[2 * VS_LATENCY_MAX_PROBES];
+} VsProbeDraws;
+
+/* Fills draws for probes (at most VS_LATENCY_MAX_PROBES) probes of seed. */
+void vs_probe_draws_init(VsProbeDraws *draws, guint32 seed, guint probes);
+
+/* vs_latency_probe with its numbers drawn beforehand; probes <= draws->probes. */
+void vs_latency_probe_with(const VsModel *model, VsTrace *trace, guint probes,
+			   const VsProbeDraws *draws);
+
 #endif

@@ -896,9 +896,10 @@ vs_model_resolve_nic(const VsModel *model, const char *spec)
 char *
 vs_model_resource_id(const VsModel *model, const char *provider_type, const char *resource)
 {
-	return g_strdup_printf("/subscriptions/%s/resourceGroups/%s/providers/%s/%s",
-			       model->subscription_id, model->name ? model->name : "",
-			       provider_type, resource);
+	/* concatenated, not printf'd: a full check formats one per hop */
+	return g_strconcat("/subscriptions/", model->subscription_id ? model->subscription_id : "",
+			   "/resourceGroups/", model->name ? model->name : "", "/providers/",
+			   provider_type, "/", resource, NULL);
 }
 
 char *

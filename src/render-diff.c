@@ -9,7 +9,6 @@
 
 #include "render-diff.h"
 
-#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "render-matrix.h"
@@ -136,42 +135,40 @@ vs_render_diff_text(GString *out, const VsDiff *diff, const GArray *differences)
 }
 
 static void
-add_side_json(JsonBuilder *builder, const char *member, const VsVerdict *verdict,
+add_side_json(VsJsonWriter *writer, const char *member, const VsVerdict *verdict,
 	      const VsVm *source, const VsVm *destination)
 {
 	VsDecidedBy decided;
 
-	json_builder_set_member_name(builder, member);
-	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "connectionStatus");
-	json_builder_add_string_value(builder, status(verdict));
+	vs_json_key(writer, member);
+	vs_json_begin_object(writer);
+	vs_json_key(writer, "connectionStatus");
+	vs_json_string(writer, status(verdict));
 	if (vs_verdict_decided_by(verdict, source, destination, &decided))
-		vs_render_decided_by_json(builder, &decided);
-	json_builder_end_object(builder);
+		vs_render_decided_by_json(writer, &decided);
+	vs_json_end_object(writer);
 }
 
 static void
-add_names_json(JsonBuilder *builder, const char *member, const GPtrArray *names)
+add_names_json(VsJsonWriter *writer, const char *member, const GPtrArray *names)
 {
-	json_builder_set_member_name(builder, member);
-	json_builder_begin_array(builder);
+	vs_json_key(writer, member);
+	vs_json_begin_array(writer);
 	for (guint i = 0; i < names->len; i++)
-		json_builder_add_string_value(builder, g_ptr_array_index(names, i));
-	json_builder_end_array(builder);
+		vs_json_string(writer, g_ptr_array_index(names, i));
+	vs_json_end_array(writer);
 }
 
 void
 vs_render_diff_json(GString *out, const VsDiff *diff, const GArray *differences)
 {
-	g_autoptr(JsonBuilder) builder = json_builder_new();
-	g_autoptr(JsonGenerator) generator = json_generator_new();
-	g_autoptr(JsonNode) root = NULL;
-	g_autofree char *text = NULL;
+	VsJsonWriter json, *writer = &json;
 	char ip[16];
 
-	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "differences");
-	json_builder_begin_array(builder);
+	vs_json_writer_init(writer, out, VS_JSON_PRETTY);
+	vs_json_begin_object(writer);
+	vs_json_key(writer, "differences");
+	vs_json_begin_array(writer);
 	for (guint i = 0; i < differences->len; i++) {
 		const VsDifference *d = &g_array_index(differences, VsDifference, i);
 		const VsVm *source, *destination, *old_source, *old_destination;
@@ -181,34 +178,26 @@ vs_render_diff_json(GString *out, const VsDiff *diff, const GArray *differences)
 
 		pair_in(diff, d, 1, &source, &destination);
 		pair_in(diff, d, 0, &old_source, &old_destination);
-		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "source");
-		json_builder_add_string_value(builder, source->name);
-		json_builder_set_member_name(builder, "destination");
-		json_builder_add_string_value(builder,
-					      destination != NULL ? destination->name : "Internet");
-		json_builder_set_member_name(builder, "protocol");
-		json_builder_add_string_value(builder, vs_protocol_name(d->protocol));
-		json_builder_set_member_name(builder, "ports");
-		json_builder_add_string_value(builder, ports);
-		add_side_json(builder, "before", d->before, old_source, old_destination);
-		add_side_json(builder, "after", d->after, source, destination);
-		json_builder_end_object(builder);
+		vs_json_begin_object(writer);
+		vs_json_key(writer, "source");
+		vs_json_string(writer, source->name);
+		vs_json_key(writer, "destination");
+		vs_json_string(writer, destination != NULL ? destination->name : "Internet");
+		vs_json_key(writer, "protocol");
+		vs_json_string(writer, vs_protocol_name(d->protocol));
+		vs_json_key(writer, "ports");
+		vs_json_string(writer, ports);
+		add_side_json(writer, "before", d->before, old_source, old_destination);
+		add_side_json(writer, "after", d->after, source, destination);
+		vs_json_end_object(writer);
 	}
-	json_builder_end_array(builder);
-	add_names_json(builder, "removedVms", diff->removed);
-	add_names_json(builder, "addedVms", diff->added);
-	json_builder_set_member_name(builder, "internetAddress");
-	json_builder_add_string_value(builder, vs_ip4_format(diff->internet, ip));
-	json_builder_end_object(builder);
-
-	root = json_builder_get_root(builder);
-	json_generator_set_root(generator, root);
-	json_generator_set_pretty(generator, TRUE);
-	json_generator_set_indent(generator, 2);
-	text = json_generator_to_data(generator, NULL);
-	g_string_append(out, text);
-	g_string_append_c(out, '\n');
+	vs_json_end_array(writer);
+	add_names_json(writer, "removedVms", diff->removed);
+	add_names_json(writer, "addedVms", diff->added);
+	vs_json_key(writer, "internetAddress");
+	vs_json_string(writer, vs_ip4_format(diff->internet, ip));
+	vs_json_end_object(writer);
+	vs_json_writer_finish(writer);
 }
 
 void

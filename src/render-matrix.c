@@ -66,23 +66,23 @@ vs_render_decided_by_text(const VsDecidedBy *decided)
 }
 
 void
-vs_render_decided_by_json(JsonBuilder *builder, const VsDecidedBy *decided)
+vs_render_decided_by_json(VsJsonWriter *writer, const VsDecidedBy *decided)
 {
-	json_builder_set_member_name(builder, "decidedBy");
-	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "type");
-	json_builder_add_string_value(builder, decided->type);
-	json_builder_set_member_name(builder, "name");
-	json_builder_add_string_value(builder, decided->name);
-	json_builder_set_member_name(builder, "resource");
-	json_builder_add_string_value(builder, decided->resource);
+	vs_json_key(writer, "decidedBy");
+	vs_json_begin_object(writer);
+	vs_json_key(writer, "type");
+	vs_json_string(writer, decided->type);
+	vs_json_key(writer, "name");
+	vs_json_string(writer, decided->name);
+	vs_json_key(writer, "resource");
+	vs_json_string(writer, decided->resource);
 	if (decided->file != NULL && decided->line > 0) {
-		json_builder_set_member_name(builder, "file");
-		json_builder_add_string_value(builder, decided->file);
-		json_builder_set_member_name(builder, "line");
-		json_builder_add_int_value(builder, decided->line);
+		vs_json_key(writer, "file");
+		vs_json_string(writer, decided->file);
+		vs_json_key(writer, "line");
+		vs_json_int(writer, decided->line);
 	}
-	json_builder_end_object(builder);
+	vs_json_end_object(writer);
 }
 
 char *
@@ -121,54 +121,40 @@ vs_render_csv_field(GString *out, const char *field)
 }
 
 static void
-finish_json(GString *out, JsonBuilder *builder)
+add_ranges_json(VsJsonWriter *writer, const char *member, const GArray *ranges)
 {
-	g_autoptr(JsonGenerator) generator = json_generator_new();
-	g_autoptr(JsonNode) root = json_builder_get_root(builder);
-	g_autofree char *text = NULL;
-
-	json_generator_set_root(generator, root);
-	json_generator_set_pretty(generator, TRUE);
-	json_generator_set_indent(generator, 2);
-	text = json_generator_to_data(generator, NULL);
-	g_string_append(out, text);
-	g_string_append_c(out, '\n');
-}
-
-static void
-add_ranges_json(JsonBuilder *builder, const char *member, const GArray *ranges)
-{
-	json_builder_set_member_name(builder, member);
-	json_builder_begin_array(builder);
+	vs_json_key(writer, member);
+	vs_json_begin_array(writer);
 	for (guint i = 0; i < ranges->len; i++) {
 		g_autofree char *range =
 			vs_port_range_to_string(g_array_index(ranges, VsPortRange, i));
 
-		json_builder_add_string_value(builder, range);
+		vs_json_string(writer, range);
 	}
-	json_builder_end_array(builder);
+	vs_json_end_array(writer);
 }
 
 void
 vs_render_matrix_json(GString *out, const VsMatrix *matrix)
 {
-	g_autoptr(JsonBuilder) builder = json_builder_new();
+	VsJsonWriter json, *writer = &json;
 	g_autoptr(GArray) vms = vs_matrix_vms(matrix);
 	char ip[16];
 
-	json_builder_begin_object(builder);
+	vs_json_writer_init(writer, out, VS_JSON_PRETTY);
+	vs_json_begin_object(writer);
 	if (!matrix->summary) {
-		json_builder_set_member_name(builder, "protocol");
-		json_builder_add_string_value(builder, vs_protocol_name(matrix->protocol));
+		vs_json_key(writer, "protocol");
+		vs_json_string(writer, vs_protocol_name(matrix->protocol));
 		if (vs_protocol_has_ports(matrix->protocol)) {
-			json_builder_set_member_name(builder, "port");
-			json_builder_add_int_value(builder, matrix->port);
+			vs_json_key(writer, "port");
+			vs_json_int(writer, matrix->port);
 		}
 	}
-	json_builder_set_member_name(builder, "internetAddress");
-	json_builder_add_string_value(builder, vs_ip4_format(matrix->internet, ip));
-	json_builder_set_member_name(builder, "results");
-	json_builder_begin_array(builder);
+	vs_json_key(writer, "internetAddress");
+	vs_json_string(writer, vs_ip4_format(matrix->internet, ip));
+	vs_json_key(writer, "results");
+	vs_json_begin_array(writer);
 	for (guint s = 0; s < vms->len; s++) {
 		guint source = g_array_index(vms, guint, s);
 		g_autoptr(GArray) destinations = destinations_of(vms, source);
@@ -176,41 +162,41 @@ vs_render_matrix_json(GString *out, const VsMatrix *matrix)
 		for (guint d = 0; d < destinations->len; d++) {
 			guint destination = g_array_index(destinations, guint, d);
 
-			json_builder_begin_object(builder);
-			json_builder_set_member_name(builder, "source");
-			json_builder_add_string_value(builder, vm_name(matrix->model, source));
-			json_builder_set_member_name(builder, "destination");
-			json_builder_add_string_value(builder, vm_name(matrix->model, destination));
+			vs_json_begin_object(writer);
+			vs_json_key(writer, "source");
+			vs_json_string(writer, vm_name(matrix->model, source));
+			vs_json_key(writer, "destination");
+			vs_json_string(writer, vm_name(matrix->model, destination));
 			if (matrix->summary) {
 				const VsOpenPorts *open =
 					vs_matrix_open_ports(matrix, source, destination);
 
-				json_builder_set_member_name(builder, "openPorts");
-				json_builder_begin_object(builder);
-				add_ranges_json(builder, "Tcp", open->tcp);
-				add_ranges_json(builder, "Udp", open->udp);
-				json_builder_set_member_name(builder, "Icmp");
-				json_builder_add_boolean_value(builder, open->icmp);
-				json_builder_end_object(builder);
+				vs_json_key(writer, "openPorts");
+				vs_json_begin_object(writer);
+				add_ranges_json(writer, "Tcp", open->tcp);
+				add_ranges_json(writer, "Udp", open->udp);
+				vs_json_key(writer, "Icmp");
+				vs_json_bool(writer, open->icmp);
+				vs_json_end_object(writer);
 			} else {
 				const VsVerdict *verdict =
 					vs_matrix_verdict(matrix, source, destination);
 				VsDecidedBy decided;
 
-				json_builder_set_member_name(builder, "connectionStatus");
-				json_builder_add_string_value(
-					builder, verdict->reachable ? "Reachable" : "Unreachable");
+				vs_json_key(writer, "connectionStatus");
+				vs_json_string(writer,
+					       verdict->reachable ? "Reachable" : "Unreachable");
 				if (vs_verdict_decided_by(verdict, vm_of(matrix->model, source),
 							  vm_of(matrix->model, destination),
 							  &decided))
-					vs_render_decided_by_json(builder, &decided);
+					vs_render_decided_by_json(writer, &decided);
 			}
-			json_builder_end_object(builder);
+			vs_json_end_object(writer);
 		}
 	}
-	json_builder_end_array(builder);
-	json_builder_end_object(builder);
-	finish_json(out, builder);
+	vs_json_end_array(writer);
+	vs_json_end_object(writer);
+	vs_json_writer_finish(writer);
 }
 
 void

@@ -6,8 +6,8 @@
 #define VS_RENDER_MATRIX_H
 
 #include <glib.h>
-#include <json-glib/json-glib.h>
 
+#include "json-writer.h"
 #include "matrix.h"
 #include "verdict.h"
 
@@ -41,7 +41,7 @@ void vs_render_matrix_text(GString *out, const VsMatrix *matrix);
 char *vs_render_decided_by_text(const VsDecidedBy *decided);
 
 /* Adds "decidedBy": {...} to an open JSON object. */
-void vs_render_decided_by_json(JsonBuilder *builder, const VsDecidedBy *decided);
+void vs_render_decided_by_json(VsJsonWriter *writer, const VsDecidedBy *decided);
 
 /* "22,443,8000-8080", "*" for every port, "-" for none (owned). */
 char *vs_render_port_ranges(const GArray *ranges, const char *separator);

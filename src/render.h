@@ -5,8 +5,9 @@
  *
  * Each renderer appends to a GString (the caller prints it with fputs), so
  * that unit tests compare exact output.  JSON follows the answers of Azure's
- * Network Watcher (camelCase, as on the wire): json-glib builds and prints
- * it, pretty, with a 2-space indent, and ends it with a newline.  Text ends
+ * Network Watcher (camelCase, as on the wire): the streaming writer
+ * (json-writer.h) prints it in cli.md's layout (`"key": value`, 2-space
+ * indent, short arrays on one line) and ends it with a newline.  Text ends
  * with a newline too.
  */
 #ifndef VS_RENDER_H
@@ -29,6 +30,9 @@
  * most 3 decimals.
  */
 void vs_render_check_json(GString *out, const VsTrace *trace);
+
+/* The same document on one line without whitespace, newline included (batch answers). */
+void vs_render_check_json_line(GString *out, const VsTrace *trace);
 
 /*
  * The verdict, the hops (type, address, VM/NIC), under each hop its issues

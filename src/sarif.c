@@ -1,6 +1,6 @@
 /*
  * sarif.c - SARIF 2.1.0 output (the OASIS Static Analysis Results
- * Interchange Format) built with json-glib: $schema, version, and one run
+ * Interchange Format) written with the JSON writer (json-writer.c): $schema, version, and one run
  * whose tool.driver lists the rules used and whose results point at
  * FILE:LINE:COL.  File names are written as relative URI references, as
  * code-scanning tools expect paths relative to the repository.
@@ -9,7 +9,8 @@
 
 #include "sarif.h"
 
-#include <json-glib/json-glib.h>
+#include "json-writer.h"
+
 #include <string.h>
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
@@ -24,28 +25,28 @@ describe(const char *id, const VsSarifRule *rules, guint n_rules)
 }
 
 static void
-add_string(JsonBuilder *builder, const char *member, const char *value)
+add_string(VsJsonWriter *writer, const char *member, const char *value)
 {
-	json_builder_set_member_name(builder, member);
-	json_builder_add_string_value(builder, value);
+	vs_json_key(writer, member);
+	vs_json_string(writer, value);
 }
 
 static void
-add_text(JsonBuilder *builder, const char *member, const char *text)
+add_text(VsJsonWriter *writer, const char *member, const char *text)
 {
-	json_builder_set_member_name(builder, member);
-	json_builder_begin_object(builder);
-	add_string(builder, "text", text);
-	json_builder_end_object(builder);
+	vs_json_key(writer, member);
+	vs_json_begin_object(writer);
+	add_string(writer, "text", text);
+	vs_json_end_object(writer);
 }
 
 static void
-add_rules(JsonBuilder *builder, const VsDiagList *diags, const VsSarifRule *rules, guint n_rules)
+add_rules(VsJsonWriter *writer, const VsDiagList *diags, const VsSarifRule *rules, guint n_rules)
 {
 	g_autoptr(GPtrArray) seen = g_ptr_array_new();
 
-	json_builder_set_member_name(builder, "rules");
-	json_builder_begin_array(builder);
+	vs_json_key(writer, "rules");
+	vs_json_begin_array(writer);
 	for (guint i = 0; i < diags->items->len; i++) {
 		const VsDiag *diag = g_ptr_array_index(diags->items, i);
 		gboolean known = FALSE;
@@ -55,94 +56,85 @@ add_rules(JsonBuilder *builder, const VsDiagList *diags, const VsSarifRule *rule
 		if (known)
 			continue;
 		g_ptr_array_add(seen, diag->code);
-		json_builder_begin_object(builder);
-		add_string(builder, "id", diag->code);
-		add_text(builder, "shortDescription", describe(diag->code, rules, n_rules));
-		json_builder_end_object(builder);
+		vs_json_begin_object(writer);
+		add_string(writer, "id", diag->code);
+		add_text(writer, "shortDescription", describe(diag->code, rules, n_rules));
+		vs_json_end_object(writer);
 	}
-	json_builder_end_array(builder);
+	vs_json_end_array(writer);
 }
 
 static void
-add_result(JsonBuilder *builder, const VsDiag *diag)
+add_result(VsJsonWriter *writer, const VsDiag *diag)
 {
 	g_autofree char *uri = g_uri_escape_string(diag->file, "/", TRUE);
 
-	json_builder_begin_object(builder);
-	add_string(builder, "ruleId", diag->code);
-	add_string(builder, "level", diag->severity == VS_SEVERITY_ERROR ? "error" : "warning");
-	add_text(builder, "message", diag->message);
-	json_builder_set_member_name(builder, "locations");
-	json_builder_begin_array(builder);
-	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "physicalLocation");
-	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "artifactLocation");
-	json_builder_begin_object(builder);
-	add_string(builder, "uri", uri);
-	json_builder_end_object(builder);
+	vs_json_begin_object(writer);
+	add_string(writer, "ruleId", diag->code);
+	add_string(writer, "level", diag->severity == VS_SEVERITY_ERROR ? "error" : "warning");
+	add_text(writer, "message", diag->message);
+	vs_json_key(writer, "locations");
+	vs_json_begin_array(writer);
+	vs_json_begin_object(writer);
+	vs_json_key(writer, "physicalLocation");
+	vs_json_begin_object(writer);
+	vs_json_key(writer, "artifactLocation");
+	vs_json_begin_object(writer);
+	add_string(writer, "uri", uri);
+	vs_json_end_object(writer);
 	if (diag->line > 0) {
-		json_builder_set_member_name(builder, "region");
-		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "startLine");
-		json_builder_add_int_value(builder, diag->line);
+		vs_json_key(writer, "region");
+		vs_json_begin_object(writer);
+		vs_json_key(writer, "startLine");
+		vs_json_int(writer, diag->line);
 		if (diag->column > 0) {
-			json_builder_set_member_name(builder, "startColumn");
-			json_builder_add_int_value(builder, diag->column);
+			vs_json_key(writer, "startColumn");
+			vs_json_int(writer, diag->column);
 		}
-		json_builder_end_object(builder);
+		vs_json_end_object(writer);
 	}
-	json_builder_end_object(builder);
+	vs_json_end_object(writer);
 	if (diag->path != NULL && diag->path[0] != '\0') {
-		json_builder_set_member_name(builder, "logicalLocations");
-		json_builder_begin_array(builder);
-		json_builder_begin_object(builder);
-		add_string(builder, "fullyQualifiedName", diag->path);
-		json_builder_end_object(builder);
-		json_builder_end_array(builder);
+		vs_json_key(writer, "logicalLocations");
+		vs_json_begin_array(writer);
+		vs_json_begin_object(writer);
+		add_string(writer, "fullyQualifiedName", diag->path);
+		vs_json_end_object(writer);
+		vs_json_end_array(writer);
 	}
-	json_builder_end_object(builder);
-	json_builder_end_array(builder);
-	json_builder_end_object(builder);
+	vs_json_end_object(writer);
+	vs_json_end_array(writer);
+	vs_json_end_object(writer);
 }
 
 void
 vs_render_sarif(GString *out, const VsDiagList *diags, const VsSarifRule *rules, guint n_rules)
 {
-	g_autoptr(JsonBuilder) builder = json_builder_new();
-	g_autoptr(JsonGenerator) generator = json_generator_new();
-	g_autoptr(JsonNode) root = NULL;
-	g_autofree char *text = NULL;
+	VsJsonWriter json, *writer = &json;
 
-	json_builder_begin_object(builder);
-	add_string(builder, "$schema", SARIF_SCHEMA);
-	add_string(builder, "version", "2.1.0");
-	json_builder_set_member_name(builder, "runs");
-	json_builder_begin_array(builder);
-	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "tool");
-	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "driver");
-	json_builder_begin_object(builder);
-	add_string(builder, "name", "vnetsim");
-	add_string(builder, "version", PACKAGE_VERSION);
-	add_rules(builder, diags, rules, n_rules);
-	json_builder_end_object(builder);
-	json_builder_end_object(builder);
-	json_builder_set_member_name(builder, "results");
-	json_builder_begin_array(builder);
+	vs_json_writer_init(writer, out, VS_JSON_PRETTY);
+	vs_json_begin_object(writer);
+	add_string(writer, "$schema", SARIF_SCHEMA);
+	add_string(writer, "version", "2.1.0");
+	vs_json_key(writer, "runs");
+	vs_json_begin_array(writer);
+	vs_json_begin_object(writer);
+	vs_json_key(writer, "tool");
+	vs_json_begin_object(writer);
+	vs_json_key(writer, "driver");
+	vs_json_begin_object(writer);
+	add_string(writer, "name", "vnetsim");
+	add_string(writer, "version", PACKAGE_VERSION);
+	add_rules(writer, diags, rules, n_rules);
+	vs_json_end_object(writer);
+	vs_json_end_object(writer);
+	vs_json_key(writer, "results");
+	vs_json_begin_array(writer);
 	for (guint i = 0; i < diags->items->len; i++)
-		add_result(builder, g_ptr_array_index(diags->items, i));
-	json_builder_end_array(builder);
-	json_builder_end_object(builder);
-	json_builder_end_array(builder);
-	json_builder_end_object(builder);
-
-	root = json_builder_get_root(builder);
-	json_generator_set_root(generator, root);
-	json_generator_set_pretty(generator, TRUE);
-	json_generator_set_indent(generator, 2);
-	text = json_generator_to_data(generator, NULL);
-	g_string_append(out, text);
-	g_string_append_c(out, '\n');
+		add_result(writer, g_ptr_array_index(diags->items, i));
+	vs_json_end_array(writer);
+	vs_json_end_object(writer);
+	vs_json_end_array(writer);
+	vs_json_end_object(writer);
+	vs_json_writer_finish(writer);
 }

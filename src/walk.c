@@ -223,6 +223,9 @@ typedef struct {
 	 * first needed (by an NSG naming ASGs, or to find the destination) */
 	VsAddressOwner owners[2];
 	gboolean explain;
+	/* issues get their detail sentence (text output, scenarios); FALSE for JSON-only
+	 * answers (VsQuery.skip_details) */
+	gboolean details;
 	guint visited[VS_WALK_HOP_CAPACITY]; /* the id of every NIC the packet passed */
 	guint visited_count;
 	/* TRUE for the reply's walk: routes only (NSGs and guest firewalls are
@@ -233,6 +236,10 @@ typedef struct {
 } VsWalk;
 
 static void explain(VsWalk *walk, VsHop *hop, const char *format, ...) G_GNUC_PRINTF(3, 4);
+
+/* An issue's detail sentence (owned), or NULL when the walk builds none: a macro, so that
+ * the arguments (route names, 5-tuples) are not even formatted then. */
+#define describe(walk, ...) ((walk)->details ? g_strdup_printf(__VA_ARGS__) : NULL)
 
 static void
 explain(VsWalk *walk, VsHop *hop, const char *format, ...)
@@ -414,7 +421,8 @@ add_nic_hop(VsWalk *walk, VsHopType type, const VsNic *nic)
 {
 	VsHop *hop = add_hop(walk, type, nic->private_ip, nic);
 
-	if (walk->trace != NULL)
+	/* the reply's hops are compared, never printed: they need no resource ID */
+	if (walk->trace != NULL && !walk->reply)
 		hop->resource_id = type == VS_HOP_SOURCE ? vs_vm_resource_id(walk->model, nic->vm)
 							 : vs_nic_resource_id(walk->model, nic);
 	g_assert(walk->visited_count < VS_WALK_HOP_CAPACITY);
@@ -529,16 +537,22 @@ explain_nsgs(VsWalk *walk, VsHop *hop, const VsNic *nic, VsDirection direction,
 	}
 }
 
-/* The detail and context of an NSG deny (only a walk with a trace builds strings: the
- * owning locals live here, so that a verdict-only walk does not even free them). */
+/* The context of an NSG deny and, with details, its sentence (only a walk with a trace
+ * builds strings: the owning locals live here, so that a verdict-only walk does not even
+ * free them). */
 static void
 describe_nsg_deny(VsIssue *issue, const VsNic *nic, VsDirection direction, const VsPacket *packet,
-		  const VsRule *rule)
+		  const VsRule *rule, gboolean details)
 {
 	const VsNsg *levels[2];
 	guint count;
 	g_autofree char *name = NULL, *where = NULL, *tuple = NULL;
 
+	name = vs_rule_display_name(rule);
+	vs_issue_add_context(issue, "RuleName", name);
+	vs_issue_add_context(issue, "NsgName", rule->nsg->name);
+	if (!details)
+		return;
 	count = vs_nsg_levels(nic, direction, levels);
 	for (guint i = 0; i < count; i++) {
 		if (levels[i] == rule->nsg) {
@@ -546,15 +560,12 @@ describe_nsg_deny(VsIssue *issue, const VsNic *nic, VsDirection direction, const
 			break;
 		}
 	}
-	name = vs_rule_display_name(rule);
 	tuple = vs_packet_to_string(packet);
 	issue->detail =
 		g_strdup_printf("NSG %s on %s denies %s %s with %s rule %s (priority %u).",
 				rule->nsg->name, where ? where : nic->name,
 				direction == VS_DIRECTION_INBOUND ? "inbound" : "outbound", tuple,
 				rule->is_default ? "default" : "its", rule->name, rule->priority);
-	vs_issue_add_context(issue, "RuleName", name);
-	vs_issue_add_context(issue, "NsgName", rule->nsg->name);
 }
 
 /* Evaluates the NSGs at nic; a deny becomes an issue on hop.  Returns TRUE if allowed. */
@@ -586,7 +597,7 @@ check_nsgs(VsWalk *walk, VsHop *hop, const VsNic *nic, VsDirection direction,
 			  VS_ISSUE_NETWORK_SECURITY_RULE, verdict.rule, NULL);
 	if (issue == NULL)
 		return FALSE;
-	describe_nsg_deny(issue, nic, direction, packet, verdict.rule);
+	describe_nsg_deny(issue, nic, direction, packet, verdict.rule, walk->details);
 	return FALSE;
 }
 
@@ -765,15 +776,18 @@ cross_peering(VsWalk *walk, VsHop *hop, const VsVnet *from, const VsVnet *to)
 	}
 	issue = add_issue(walk, hop, VS_ORIGIN_OUTBOUND, VS_ISSUE_PLATFORM, NULL, NULL);
 	if (peering == NULL) {
-		detail = g_strdup_printf("VNet %s has no Connected peering with VNet %s, so the "
-					 "platform does not carry the packet there.",
-					 from->name, to->name);
+		detail = describe(walk,
+				  "VNet %s has no Connected peering with VNet %s, so the "
+				  "platform does not carry the packet there.",
+				  from->name, to->name);
 	} else if (!peering->allow_virtual_network_access) {
-		detail = g_strdup_printf("The peering from %s to %s has allowVirtualNetworkAccess "
-					 "false: it carries no traffic from %s.",
-					 from->name, to->name, from->name);
+		detail = describe(walk,
+				  "The peering from %s to %s has allowVirtualNetworkAccess "
+				  "false: it carries no traffic from %s.",
+				  from->name, to->name, from->name);
 	} else {
-		detail = g_strdup_printf(
+		detail = describe(
+			walk,
 			"The source %s lies outside %s, so the packet was forwarded; %s's peering "
 			"to %s does not have allowForwardedTraffic, so %s refuses it.",
 			vs_ip4_format(walk->packet.source, source), from->name, to->name,
@@ -813,15 +827,17 @@ arrive(VsWalk *walk, VsHop *from_hop, const VsNic *from, const VsNic *target)
 		hop->resource_id = g_strdup("Unknown");
 		vs_ip4_format(walk->packet.destination, destination);
 		if (to_vnet != NULL)
-			issue->detail = g_strdup_printf("No NIC in the model has address %s "
-							"(inside VNet %s), so nothing "
-							"receives the packet.",
-							destination, to_vnet->name);
+			issue->detail = describe(walk,
+						 "No NIC in the model has address %s "
+						 "(inside VNet %s), so nothing "
+						 "receives the packet.",
+						 destination, to_vnet->name);
 		else
-			issue->detail = g_strdup_printf("No NIC in the model has address %s and "
-							"no VNet contains it, so nothing "
-							"receives the packet.",
-							destination);
+			issue->detail = describe(walk,
+						 "No NIC in the model has address %s and "
+						 "no VNet contains it, so nothing "
+						 "receives the packet.",
+						 destination);
 		explain(walk, hop, "%s", issue->detail);
 		return FALSE;
 	}
@@ -851,7 +867,8 @@ check_public_ip_open(VsWalk *walk, VsHop *hop, const VsNic *nic)
 	if (issue == NULL)
 		return;
 	vs_ip4_format(nic->public_ip, ip);
-	issue->detail = g_strdup_printf(
+	issue->detail = describe(
+		walk,
 		"Public IP %s of %s is a Standard public IP, closed to inbound traffic unless an "
 		"NSG allows it, and neither %s nor its subnet %s has an NSG.",
 		ip, nic->name, nic->name, nic->subnet != NULL ? nic->subnet->path : "");
@@ -877,7 +894,8 @@ to_internet(VsWalk *walk, VsHop *from_hop, const VsNic *from)
 				"on %s: no outbound connectivity",
 				from->subnet != NULL ? from->subnet->path : "?", from->name);
 
-			issue->detail = g_strdup_printf(
+			issue->detail = describe(
+				walk,
 				"%s has no way out to the internet: its subnet %s is a "
 				"private subnet (defaultOutboundAccess false) and it has "
 				"no public IP address.",
@@ -947,6 +965,15 @@ to_internet(VsWalk *walk, VsHop *from_hop, const VsNic *from)
 /* ---------------------------------------------------------------- the walk */
 
 /* Routes from hop (at nic) until the packet arrives or is dropped; TRUE if it arrived. */
+/* The route's name for a detail or explain line, formatted on first use (owned by *cache). */
+static const char *
+lazy_route_name(char **cache, const VsEffectiveRoute *route)
+{
+	if (*cache == NULL)
+		*cache = route_name_text(route);
+	return *cache;
+}
+
 static gboolean
 route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 {
@@ -964,11 +991,10 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 
 		if (walk->trace != NULL) {
 			vs_ip4_format(walk->packet.destination, destination);
+			/* a new leg: the last leg's route name (lazy_route_name) is stale */
 			g_clear_pointer(&route_name, g_free);
-			if (route != NULL) {
-				route_name = route_name_text(route);
+			if (route != NULL)
 				vs_ip4_format(route->next_hop_ip, next_ip);
-			}
 		}
 		if (walk->explain)
 			explain_route(walk, hop, nic->subnet, route);
@@ -978,7 +1004,8 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 		}
 		if (route == NULL) {
 			if ((issue = route_drop(walk, hop, NULL)) != NULL)
-				issue->detail = g_strdup_printf(
+				issue->detail = describe(
+					walk,
 					"No route of subnet %s matches %s, so the packet is "
 					"dropped.",
 					nic->subnet != NULL ? nic->subnet->path : "?", destination);
@@ -992,28 +1019,32 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 						? none_route_reason(walk, nic_vnet(nic))
 						: g_strdup("");
 
-				issue->detail = g_strdup_printf("%s matches %s, whose next hop is "
-								"None: the packet is dropped.%s",
-								destination, route_name, reason);
+				issue->detail = describe(
+					walk,
+					"%s matches %s, whose next hop is "
+					"None: the packet is dropped.%s",
+					destination, lazy_route_name(&route_name, route), reason);
 			}
 			return FALSE;
 		case VS_NEXT_HOP_VNET_GATEWAY:
 			if ((issue = route_drop(walk, hop, route)) != NULL)
-				issue->detail = g_strdup_printf(
+				issue->detail = describe(
+					walk,
 					"%s matches %s, whose next hop is a virtual network "
 					"gateway; vnetsim models no gateways, and Azure "
 					"drops traffic whose next hop does not exist.",
-					destination, route_name);
+					destination, lazy_route_name(&route_name, route));
 			return FALSE;
 		case VS_NEXT_HOP_INTERNET:
 			if (walk->reply) {
 				/* a reply to a private source sent to the internet never
 				 * comes back */
 				if ((issue = route_drop(walk, hop, route)) != NULL)
-					issue->detail = g_strdup_printf(
+					issue->detail = describe(
+						walk,
 						"%s matches %s, whose next hop is the "
 						"Internet: the reply leaves the virtual network.",
-						destination, route_name);
+						destination, lazy_route_name(&route_name, route));
 				return FALSE;
 			}
 			return to_internet(walk, hop, nic);
@@ -1034,38 +1065,44 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 		}
 		if (appliance == NULL) {
 			if ((issue = route_drop(walk, hop, route)) != NULL)
-				issue->detail = g_strdup_printf(
-					"%s sends %s to the virtual appliance %s, but no "
-					"NIC in the model has that address: the packet "
-					"is dropped.",
-					route_name, destination,
-					route->has_next_hop_ip ? next_ip : "(none)");
+				issue->detail =
+					describe(walk,
+						 "%s sends %s to the virtual appliance %s, but no "
+						 "NIC in the model has that address: the packet "
+						 "is dropped.",
+						 lazy_route_name(&route_name, route), destination,
+						 route->has_next_hop_ip ? next_ip : "(none)");
 			return FALSE;
 		}
 		if (appliance->private_ip == walk->packet.destination)
 			return arrive(walk, hop, nic, appliance); /* the destination itself */
 		if (visited(walk, appliance)) {
 			if ((issue = route_drop(walk, hop, route)) != NULL)
-				issue->detail = g_strdup_printf(
-					"Routing loop: %s sends %s back to %s (%s), "
-					"which the packet has already passed.",
-					route_name, destination, appliance->name, next_ip);
+				issue->detail =
+					describe(walk,
+						 "Routing loop: %s sends %s back to %s (%s), "
+						 "which the packet has already passed.",
+						 lazy_route_name(&route_name, route), destination,
+						 appliance->name, next_ip);
 			return FALSE;
 		}
 		if (hop_count(walk) >= VS_WALK_MAX_HOPS) {
 			if ((issue = route_drop(walk, hop, route)) != NULL)
-				issue->detail = g_strdup_printf("The path exceeds %u hops: treated "
-								"as a routing loop.",
-								VS_WALK_MAX_HOPS);
+				issue->detail = describe(walk,
+							 "The path exceeds %u hops: treated "
+							 "as a routing loop.",
+							 VS_WALK_MAX_HOPS);
 			return FALSE;
 		}
 		if (!appliance->ip_forwarding) {
 			if ((issue = route_drop(walk, hop, route)) != NULL)
-				issue->detail = g_strdup_printf(
+				issue->detail = describe(
+					walk,
 					"%s sends %s to %s (%s), which does not have "
 					"enableIpForwarding: it drops packets not addressed "
 					"to itself.",
-					route_name, destination, appliance->name, next_ip);
+					lazy_route_name(&route_name, route), destination,
+					appliance->name, next_ip);
 			return FALSE;
 		}
 		from_vnet = nic_vnet(nic);
@@ -1073,24 +1110,26 @@ route_on(VsWalk *walk, VsHop *hop, const VsNic *nic)
 		if (from_vnet != NULL && to_vnet != NULL && from_vnet != to_vnet &&
 		    connected_peering(walk, from_vnet, to_vnet) == NULL) {
 			if ((issue = route_drop(walk, hop, route)) != NULL)
-				issue->detail = g_strdup_printf(
+				issue->detail = describe(
+					walk,
 					"%s sends %s to %s (%s) in VNet %s, which is not "
 					"directly reachable from VNet %s (no Connected "
 					"peering).",
-					route_name, destination, appliance->name, next_ip,
-					to_vnet->name, from_vnet->name);
+					lazy_route_name(&route_name, route), destination,
+					appliance->name, next_ip, to_vnet->name, from_vnet->name);
 			return FALSE;
 		}
 		if (!cross_peering(walk, hop, from_vnet, to_vnet))
 			return FALSE;
 
 		next = add_nic_hop(walk, VS_HOP_VIRTUAL_APPLIANCE, appliance);
-		explain(walk, next,
-			"%s is a virtual appliance: %s sends it the packet, and its NIC "
-			"%s has enableIpForwarding, so it accepts a packet addressed to "
-			"another host.  Its NSGs see the original addresses.",
-			appliance->vm != NULL ? appliance->vm->name : appliance->name, route_name,
-			appliance->name);
+		if (walk->explain)
+			explain(walk, next,
+				"%s is a virtual appliance: %s sends it the packet, and its NIC "
+				"%s has enableIpForwarding, so it accepts a packet addressed to "
+				"another host.  Its NSGs see the original addresses.",
+				appliance->vm != NULL ? appliance->vm->name : appliance->name,
+				lazy_route_name(&route_name, route), appliance->name);
 		check_nsgs(walk, next, appliance, VS_DIRECTION_INBOUND, &walk->packet);
 		check_firewall(walk, next, appliance, VS_FW_FORWARD, VS_ORIGIN_LOCAL,
 			       &walk->packet);
@@ -1202,8 +1241,8 @@ reply_dropped(VsWalk *walk, const VsWalk *reply, const char *tuple)
 				continue;
 			issue = vs_issue_new(VS_ORIGIN_OUTBOUND, VS_ISSUE_SEVERITY_ERROR,
 					     dropped->type);
-			issue->detail = g_strdup_printf("The reply (%s) cannot come back.  %s",
-							tuple, dropped->detail);
+			issue->detail = describe(walk, "The reply (%s) cannot come back.  %s",
+						 tuple, dropped->detail);
 			issue->route = dropped->route;
 			for (guint k = 0; k < dropped->context->len; k++) {
 				const VsIssueContext *context =
@@ -1249,6 +1288,15 @@ explain_decisions(VsWalk *walk, VsHop *hop, const VsWalk *reply)
 	}
 }
 
+/* The reply's 5-tuple for a detail line, formatted on first use (owned by *cache). */
+static const char *
+lazy_tuple(char **cache, const VsPacket *packet)
+{
+	if (*cache == NULL)
+		*cache = vs_packet_to_string(packet);
+	return *cache;
+}
+
 /*
  * Walks the reply of a request that reached a VM by private routing, and
  * compares the appliances it passes with the request's.  Returns FALSE when
@@ -1283,6 +1331,7 @@ check_return_path(VsWalk *walk)
 	reply.engine = walk->engine;
 	reply.model = walk->model;
 	reply.reply = TRUE;
+	reply.details = walk->details;
 	reply.decisions = decisions;
 	if (walk->trace != NULL) {
 		reply_trace = vs_trace_new();
@@ -1302,7 +1351,7 @@ check_return_path(VsWalk *walk)
 	/* the reply's two addresses are the request's swapped, and so are their owners */
 	reply.owners[0] = walk->owners[1];
 	reply.owners[1] = walk->owners[0];
-	if (walk->trace != NULL)
+	if (walk->explain)
 		tuple = vs_packet_to_string(&reply.packet);
 	explain(walk, destination_hop,
 		"Return path: the reply %s is routed back from here.  NSGs and guest "
@@ -1312,7 +1361,8 @@ check_return_path(VsWalk *walk)
 	start = add_nic_hop(&reply, VS_HOP_SOURCE, destination);
 	if (!route_on(&reply, start, destination)) {
 		explain_decisions(walk, destination_hop, &reply);
-		reply_dropped(walk, &reply, tuple);
+		reply_dropped(walk, &reply,
+			      walk->trace != NULL ? lazy_tuple(&tuple, &reply.packet) : NULL);
 		return FALSE;
 	}
 	explain_decisions(walk, destination_hop, &reply);
@@ -1329,7 +1379,7 @@ check_return_path(VsWalk *walk)
 			    hop_index_of_nic(&reply, nic) >= 0)
 				continue;
 			symmetric = FALSE;
-			if (walk->trace != NULL) {
+			if (walk->trace != NULL && walk->details) {
 				g_autofree char *where =
 					divergent != NULL ? decision_text(divergent) : g_strdup("");
 
@@ -1338,7 +1388,8 @@ check_return_path(VsWalk *walk)
 					"(%s) does not: %s.  A stateful appliance drops a flow it "
 					"sees only half of, so the connection fails.  Route the "
 					"reply through %s as well, or the request around it.",
-					nic_vm_name(nic), tuple, where, nic_vm_name(nic));
+					nic_vm_name(nic), lazy_tuple(&tuple, &reply.packet), where,
+					nic_vm_name(nic));
 			}
 			asymmetry(walk, i, VS_ORIGIN_LOCAL, divergent, detail);
 		}
@@ -1355,14 +1406,15 @@ check_return_path(VsWalk *walk)
 		symmetric = FALSE;
 		/* decision i - 1 sent the reply to this appliance */
 		sender = &reply.decisions[i - 1];
-		if (walk->trace != NULL) {
+		if (walk->trace != NULL && walk->details) {
 			g_autofree char *where = decision_text(sender);
 
 			detail = g_strdup_printf(
 				"Asymmetric routing: the reply (%s) passes %s, which the request "
 				"did not: %s.  %s never saw the request, so as a stateful "
 				"appliance it drops the reply and the connection fails.",
-				tuple, nic_vm_name(nic), where, nic_vm_name(nic));
+				lazy_tuple(&tuple, &reply.packet), nic_vm_name(nic), where,
+				nic_vm_name(nic));
 		}
 		asymmetry(walk, request_hop_for(walk, sender->at), VS_ORIGIN_OUTBOUND, sender,
 			  detail);
@@ -1395,12 +1447,12 @@ unresolved(VsWalk *walk, VsHop *hop, const VsNic *source, const char *name)
 
 	if (issue == NULL)
 		return;
-	issue->detail =
-		g_strdup_printf("The name %s does not resolve from %s: it is not one of "
-				"dns.records, not a VM in VNet %s (Azure-provided DNS), and "
-				"not one of internet.endpoints.  Nothing was sent.",
-				name, source->vm != NULL ? source->vm->name : source->name,
-				source->subnet != NULL ? source->subnet->vnet->name : "?");
+	issue->detail = describe(walk,
+				 "The name %s does not resolve from %s: it is not one of "
+				 "dns.records, not a VM in VNet %s (Azure-provided DNS), and "
+				 "not one of internet.endpoints.  Nothing was sent.",
+				 name, source->vm != NULL ? source->vm->name : source->name,
+				 source->subnet != NULL ? source->subnet->vnet->name : "?");
 	vs_issue_add_context(issue, "Name", name);
 	explain(walk, hop, "%s", issue->detail);
 }
@@ -1471,18 +1523,33 @@ walk_path(VsWalk *walk, const VsQuery *query)
 	return arrived;
 }
 
+/* Appends "|port" in decimal. */
+static void
+append_port(GString *text, guint16 port)
+{
+	char digits[6], *p = digits + sizeof(digits);
+
+	do {
+		*--p = (char)('0' + port % 10);
+		port /= 10;
+	} while (port > 0);
+	g_string_append_c(text, '|');
+	g_string_append_len(text, p, digits + sizeof(digits) - p);
+}
+
 VsTrace *
 vs_walk(const VsEngine *engine, const VsQuery *query)
 {
 	VsTrace *trace = vs_trace_new();
 	const VsNic *source = query->source;
-	g_autofree char *seed = NULL;
+	g_autoptr(GString) seed = NULL;
 	char destination[16];
 	VsWalk walk = {
 		.engine = engine,
 		.model = engine->model,
 		.trace = trace,
 		.explain = query->explain,
+		.details = query->explain || !query->skip_details,
 	};
 	gboolean arrived;
 
@@ -1506,13 +1573,21 @@ vs_walk(const VsEngine *engine, const VsQuery *query)
 				 "let the datagrams through, not whether a process reads "
 				 "them."));
 
-	seed = g_strdup_printf(
-		"%s|%s/%s|%s|%s|%u|%u", engine->model->name ? engine->model->name : "",
-		source->vm != NULL ? source->vm->name : "", source->name,
-		query->unresolved_name != NULL ? query->unresolved_name : destination,
-		vs_protocol_name(query->protocol), walk.packet.source_port,
-		walk.packet.destination_port);
-	vs_trace_assign_ids(trace, seed);
+	/* "model|vm/nic|destination|protocol|sport|dport", joined without printf (every check) */
+	seed = g_string_sized_new(128);
+	g_string_append(seed, engine->model->name ? engine->model->name : "");
+	g_string_append_c(seed, '|');
+	g_string_append(seed, source->vm != NULL ? source->vm->name : "");
+	g_string_append_c(seed, '/');
+	g_string_append(seed, source->name);
+	g_string_append_c(seed, '|');
+	g_string_append(seed,
+			query->unresolved_name != NULL ? query->unresolved_name : destination);
+	g_string_append_c(seed, '|');
+	g_string_append(seed, vs_protocol_name(query->protocol));
+	append_port(seed, walk.packet.source_port);
+	append_port(seed, walk.packet.destination_port);
+	vs_trace_assign_ids(trace, seed->str);
 	return trace;
 }
 

@@ -48,6 +48,10 @@ typedef struct {
 	 * trace is then the Source hop with a DnsResolution issue, and destination
 	 * is ignored. */
 	const char *unresolved_name;
+	/* TRUE: issues carry no detail sentence (VsIssue.detail NULL), which only text
+	 * output prints, so a JSON answer formats less; ignored with explain.  FALSE (the
+	 * default of a zeroed query): every issue is described. */
+	gboolean skip_details;
 } VsQuery;
 
 /* A walk never lists more hops than this; a longer path is reported as a loop. */

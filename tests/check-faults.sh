@@ -23,32 +23,48 @@ data=tests/data/check
 # The issues of a check's JSON, one line each:
 #   "hop 3 VnetLocal: Error Inbound NetworkSecurityRule RuleName=...;NsgName=..."
 # and a last line "status Unreachable, probes 30 sent, 30 failed".  It reads
-# json-glib's pretty layout (2-space indent), which the goldens pin down.
+# the pretty layout of cli.md (2-space indent, each issue a one-line object
+# that may wrap onto lines indented under its brace), which the goldens pin
+# down.
 issues_of() {
 	awk '
+	function field(text, name,   s) {
+		if (!match(text, "\"" name "\": \"[^\"]*\""))
+			return ""
+		s = substr(text, RSTART, RLENGTH)
+		sub("^\"" name "\": \"", "", s)
+		sub(/"$/, "", s)
+		return s
+	}
+	function flush(   ctx, rest, pair, key, value) {
+		if (issue == "")
+			return
+		ctx = ""
+		rest = issue
+		while (match(rest, /\{"key": "[^"]*", "value": "([^"\\]|\\.)*"\}/)) {
+			pair = substr(rest, RSTART, RLENGTH)
+			rest = substr(rest, RSTART + RLENGTH)
+			key = pair
+			sub(/^\{"key": "/, "", key)
+			sub(/", "value": .*/, "", key)
+			value = pair
+			sub(/^\{"key": "[^"]*", "value": "/, "", value)
+			sub(/"\}$/, "", value)
+			ctx = ctx (ctx == "" ? "" : ";") key "=" value
+		}
+		printf "hop %d %s: %s %s %s %s\n", hop, hoptype, field(issue, "severity"),
+			field(issue, "origin"), field(issue, "type"), ctx
+		issue = ""
+	}
+	/^        \{"origin": / { flush(); issue = $0; next }
+	issue != "" && /^         / { line = $0; sub(/^ +/, "", line); issue = issue " " line; next }
+	{ flush() }
 	/^    \{$/ { hop++; next }
-	/^      "type" : / { split($0, f, "\""); hoptype = f[4]; next }
-	/^        \{$/ { inissue = 1; ctx = ""; next }
-	inissue && /^          "origin" : / { split($0, f, "\""); origin = f[4]; next }
-	inissue && /^          "severity" : / { split($0, f, "\""); severity = f[4]; next }
-	inissue && /^          "type" : / { split($0, f, "\""); type = f[4]; next }
-	inissue && /^              "key" : / { split($0, f, "\""); key = f[4]; next }
-	inissue && /^              "value" : / {
-		value = $0
-		sub(/^              "value" : "/, "", value)
-		sub(/"$/, "", value)
-		ctx = ctx (ctx == "" ? "" : ";") key "=" value
-		next
-	}
-	inissue && /^        \}/ {
-		printf "hop %d %s: %s %s %s %s\n", hop, hoptype, severity, origin, type, ctx
-		inissue = 0
-		next
-	}
-	/^  "connectionStatus" : / { split($0, f, "\""); status = f[4]; next }
-	/^  "probesSent" : / { sent = $3; sub(/,$/, "", sent); next }
-	/^  "probesFailed" : / { lost = $3; sub(/,$/, "", lost); next }
-	END { printf "status %s, probes %s sent, %s failed\n", status, sent, lost }
+	/^      "type": / { split($0, f, "\""); hoptype = f[4]; next }
+	/^  "connectionStatus": / { split($0, f, "\""); status = f[4]; next }
+	/^  "probesSent": / { sent = $2; sub(/,$/, "", sent); next }
+	/^  "probesFailed": / { lost = $2; sub(/,$/, "", lost); next }
+	END { flush(); printf "status %s, probes %s sent, %s failed\n", status, sent, lost }
 	' "$1"
 }
 

@@ -58,7 +58,7 @@ json_fields() {
 	want=$2
 	shift 2
 	${VNETSIM_WRAPPER:-} "$VNETSIM" check "$@" --format json >"$tmp/out" 2>&1
-	got=$(grep -E '^  "(avg|min|max)LatencyInMs"|^    "(min|avg|max)" :' "$tmp/out" | tr -d ' \n')
+	got=$(grep -E '^  "((avg|min|max)LatencyInMs|latencyMs)":' "$tmp/out" | tr -d ' \n')
 	if [ "$got" = "$want" ]; then
 		pass
 	else
@@ -68,10 +68,10 @@ json_fields() {
 	fi
 }
 json_fields "appliance path in JSON" \
-	'"avgLatencyInMs":2,"minLatencyInMs":2,"maxLatencyInMs":2,"min":1.5,"avg":1.5,"max":1.5' \
+	'"avgLatencyInMs":2,"minLatencyInMs":2,"maxLatencyInMs":2,"latencyMs":{"min":1.5,"avg":1.5,"max":1.5}' \
 	$M --source b1 --dest a1 --port 443
 json_fields "same VNet in JSON" \
-	'"avgLatencyInMs":0,"minLatencyInMs":0,"maxLatencyInMs":0,"min":0.4,"avg":0.4,"max":0.4' \
+	'"avgLatencyInMs":0,"minLatencyInMs":0,"maxLatencyInMs":0,"latencyMs":{"min":0.4,"avg":0.4,"max":0.4}' \
 	$M --source a1 --dest a2 --port 443
 
 # ---------------------------------------------------------------- seeds

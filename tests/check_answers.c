@@ -3,12 +3,15 @@
  * pair of VMs of every example model: hop ids unique and GUID-shaped, each
  * hop's nextHopIds naming exactly the following hop of the same answer (the
  * last naming none), latency present exactly when Reachable, and the same
- * query rendering byte-identical JSON twice.
+ * query rendering byte-identical JSON twice - the second time walked and
+ * probed as batch answers (no detail sentences, precomputed draws), whose
+ * one-line answer must also equal the pretty one without its whitespace.
  */
 #include "config.h"
 
 #include <json-glib/json-glib.h>
 
+#include "batch.h"
 #include "latency.h"
 #include "load.h"
 #include "render.h"
@@ -96,8 +99,10 @@ START_TEST(test_every_pair_of_every_model)
 	g_autoptr(GDir) models = g_dir_open(dir, 0, NULL);
 	const char *entry;
 	guint answers = 0;
+	VsProbeDraws draws;
 
 	ck_assert_ptr_nonnull(models);
+	vs_probe_draws_init(&draws, 1, VS_LATENCY_MAX_PROBES);
 	while ((entry = g_dir_read_name(models)) != NULL) {
 		g_autofree char *path = g_build_filename(dir, entry, NULL);
 		g_autoptr(VsDiagList) diags = vs_diag_list_new(0);
@@ -124,22 +129,36 @@ START_TEST(test_every_pair_of_every_model)
 						.source_port = 50000,
 						.destination_port = queries[q].port,
 					};
+					VsQuery lean = query;
 					g_autoptr(VsTrace) first = vs_walk(engine, &query);
-					g_autoptr(VsTrace) second = vs_walk(engine, &query);
+					g_autoptr(VsTrace) second = NULL;
 					g_autoptr(GString) a = g_string_new(NULL);
 					g_autoptr(GString) b = g_string_new(NULL);
+					g_autoptr(GString) line = g_string_new(NULL);
+					g_autoptr(GString) squeezed = g_string_new(NULL);
 					g_autofree char *what = g_strdup_printf(
 						"%s: %s -> %s %s/%u", entry, source->name,
 						destination->name,
 						vs_protocol_name(queries[q].protocol),
 						queries[q].port);
 
+					/* the second time as batch answers: no detail sentences,
+					 * the seed's draws computed beforehand, one line */
+					lean.skip_details = TRUE;
+					second = vs_walk(engine, &lean);
 					vs_latency_probe(model, first, 30, 1);
-					vs_latency_probe(model, second, 30, 1);
+					vs_latency_probe_with(model, second, 30, &draws);
 					vs_render_check_json(a, first);
 					vs_render_check_json(b, second);
 					ck_assert_msg(g_string_equal(a, b), "%s: not deterministic",
 						      what);
+					vs_render_check_json_line(line, second);
+					vs_batch_append_compact(squeezed, a->str, a->len);
+					g_string_append_c(squeezed, '\n');
+					ck_assert_msg(g_string_equal(line, squeezed),
+						      "%s: the one-line answer differs from the "
+						      "pretty one:\n%s\n%s",
+						      what, line->str, squeezed->str);
 					assert_answer(a->str, what);
 					answers++;
 				}

@@ -236,6 +236,76 @@ START_TEST(test_busy_hosts_add_delay_and_loss)
 }
 END_TEST
 
+/* The draws are GRand's own numbers, for any seed, as many as a check can use and more. */
+static const guint32 draw_seeds[] = {0, 1, 2, 7, 42, 12345, 0x7fffffff, 0x80000000, 0xffffffff};
+
+START_TEST(test_draws_are_grands_numbers)
+{
+	guint32 seed = draw_seeds[_i];
+	g_autoptr(GRand) rand = g_rand_new_with_seed(seed);
+	VsProbeDraws draws;
+
+	vs_probe_draws_init(&draws, seed, VS_LATENCY_MAX_PROBES);
+	ck_assert_uint_eq(draws.seed, seed);
+	ck_assert_uint_eq(draws.probes, VS_LATENCY_MAX_PROBES);
+	for (guint i = 0; i < 2 * VS_LATENCY_MAX_PROBES; i++)
+		ck_assert_msg(draws.draws[i] == g_rand_double(rand), "seed %u, draw %u", seed, i);
+}
+END_TEST
+
+/* vs_latency_probe draws on without a bound: past the first 624-word block too. */
+START_TEST(test_probes_match_a_grand_run)
+{
+	Estate e;
+	guint32 seed = draw_seeds[_i];
+
+	estate_init(&e);
+	e.model->latency.loss_percent = 30;
+	e.model->latency.jitter_percent = 50;
+	for (guint probes = 1; probes <= 400; probes += probes < 40 ? 1 : 37) {
+		g_autoptr(VsTrace) trace = path(e.spoke_vm, e.fw, TRUE, e.spoke_vm2, FALSE, NULL);
+		g_autoptr(GRand) rand = g_rand_new_with_seed(seed);
+		double base = vs_latency_base_ms(e.model, trace), min = 0, max = 0, total = 0;
+		guint answered = 0;
+
+		vs_latency_probe(e.model, trace, probes, seed);
+		/* the same simulation, written out with a GRand */
+		for (guint i = 0; i < probes; i++) {
+			double loss = g_rand_double(rand), jitter = g_rand_double(rand), rtt;
+
+			if (loss >= 0.7)
+				continue;
+			rtt = base * (1.0 + jitter * 50 / 100.0);
+			min = answered == 0 || rtt < min ? rtt : min;
+			max = answered == 0 || rtt > max ? rtt : max;
+			total += rtt;
+			answered++;
+		}
+		ck_assert_uint_eq(trace->probes_failed, probes - answered);
+		ck_assert(trace->has_latency == (answered > 0));
+		if (answered > 0) {
+			ck_assert(trace->latency_min_ms == min);
+			ck_assert(trace->latency_max_ms == max);
+			ck_assert(trace->latency_avg_ms == (min == max ? min : total / answered));
+		}
+		if (probes <= VS_LATENCY_MAX_PROBES) {
+			g_autoptr(VsTrace) again =
+				path(e.spoke_vm, e.fw, TRUE, e.spoke_vm2, FALSE, NULL);
+			VsProbeDraws draws;
+
+			vs_probe_draws_init(&draws, seed, VS_LATENCY_MAX_PROBES);
+			vs_latency_probe_with(e.model, again, probes, &draws);
+			ck_assert_uint_eq(again->probes_sent, probes);
+			ck_assert_uint_eq(again->probes_failed, trace->probes_failed);
+			ck_assert(again->latency_min_ms == trace->latency_min_ms);
+			ck_assert(again->latency_avg_ms == trace->latency_avg_ms);
+			ck_assert(again->latency_max_ms == trace->latency_max_ms);
+		}
+	}
+	vs_model_free(e.model);
+}
+END_TEST
+
 START_TEST(test_rounding_is_half_away_from_zero)
 {
 	ck_assert_int_eq(vs_render_round_ms(2.5), 3);
@@ -257,6 +327,8 @@ latency_suite(void)
 	tcase_add_test(tc, test_loss_and_unreachable);
 	tcase_add_test(tc, test_busy_hosts_add_delay_and_loss);
 	tcase_add_test(tc, test_rounding_is_half_away_from_zero);
+	tcase_add_loop_test(tc, test_draws_are_grands_numbers, 0, G_N_ELEMENTS(draw_seeds));
+	tcase_add_loop_test(tc, test_probes_match_a_grand_run, 0, G_N_ELEMENTS(draw_seeds));
 	suite_add_tcase(suite, tc);
 	return suite;
 }

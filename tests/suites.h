@@ -28,10 +28,12 @@ Suite *classes_suite(void);
 Suite *lint_suite(void);
 Suite *differential_suite(void);
 Suite *pathological_suite(void);
+Suite *json_writer_suite(void);
 
 #define VS_TEST_SUITES                                                                             \
 	addr_suite, model_suite, load_suite, nsg_suite, route_suite, walk_suite, render_suite,     \
 		resolve_suite, firewall_suite, latency_suite, answers_suite, scenario_suite,       \
-		classes_suite, lint_suite, differential_suite, pathological_suite,
+		classes_suite, lint_suite, differential_suite, pathological_suite,                 \
+		json_writer_suite,
 
 #endif
