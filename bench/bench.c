@@ -5,7 +5,11 @@
  *
  *   vnetsim-bench [--dir DIR] [SIZE...]     sizes XS S M L, default XS S M
  *
- * Each size runs in a child process, so that its peak RSS is its own.  The
+ * Each size runs in a child process, so that its peak RSS is its own.  That
+ * process also holds the generator's text of the model, so the memory a
+ * vnetsim process needs is measured apart: a second child, forked from the
+ * small parent once the file is written, only loads it and builds the engine,
+ * and reads its peak RSS (VmHWM) after each.  The
  * model is generated (bench/gen.c, seed 1), written to DIR and loaded from
  * there like any model file.  Queries are random but seeded: sources are
  * random NICs, destinations mostly other NICs, some addresses inside and
@@ -137,7 +141,8 @@ compare_double(const void *a, const void *b)
 typedef struct {
 	double file_mb;
 	double load_s, scan_s;
-	double rss_mb;
+	double rss_mb; /* the bench process: + the generator's text */
+	double own_base_mb, own_load_mb, own_engine_mb; /* a process that only loads */
 	double p50_us, p99_us, full_p50_us;
 	double naive_p50_us, naive_us;
 	double verdict_per_s, full_json_per_s, naive_per_s;
@@ -150,28 +155,80 @@ typedef struct {
 	guint diff_differences, diff_walks;
 } Figures;
 
-/* The fastest of runs, in seconds, of one load; the model of the last run is kept. */
+/*
+ * The fastest of runs, in seconds, of a bare libyaml scan of text and of a
+ * load of path (the same text), taken in turns so that both see the same
+ * machine: on a shared machine a ratio of two minimums taken minutes apart
+ * moved by 50%.  The model of the last load is kept.
+ */
 static VsModel *
-timed_load(const char *path, guint runs, double *best)
+timed_scan_and_load(const GString *text, const char *path, guint runs, double *scan_s,
+		    double *load_s, volatile guint *sink)
 {
 	VsModel *model = NULL;
 
-	*best = G_MAXDOUBLE;
+	*scan_s = *load_s = G_MAXDOUBLE;
 	for (guint r = 0; r < runs; r++) {
 		g_autoptr(VsDiagList) diags = vs_diag_list_new(0);
 		g_autoptr(GError) error = NULL;
-		double start = cpu_now(), took;
+		double start = cpu_now();
 
+		*sink += (guint)yaml_scan(text->str, text->len);
+		*scan_s = MIN(*scan_s, cpu_now() - start);
 		vs_model_free(model);
+		start = cpu_now();
 		model = vs_load_file(path, diags, &error);
-		took = cpu_now() - start;
+		*load_s = MIN(*load_s, cpu_now() - start);
 		if (model == NULL) {
 			fprintf(stderr, "vnetsim-bench: %s: %s\n", path, error->message);
 			exit(1);
 		}
-		*best = MIN(*best, took);
 	}
 	return model;
+}
+
+/* ---------------------------------------------------------------- memory of a load alone */
+
+/* A field of /proc/self/status in MB ("VmHWM:", "VmRSS:"), or -1. */
+static double
+proc_status_mb(const char *field)
+{
+	FILE *status = fopen("/proc/self/status", "r");
+	char line[256];
+	double mb = -1;
+
+	if (status == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), status) != NULL)
+		if (strncmp(line, field, strlen(field)) == 0)
+			mb = g_ascii_strtod(line + strlen(field), NULL) / 1024.0;
+	fclose(status);
+	return mb;
+}
+
+/*
+ * In a child forked from the parent (which holds nothing but its code): the
+ * RSS before, the peak after loading path, and the peak after building the
+ * engine too, like `vnetsim check` does.  VmHWM is the process's high-water
+ * mark, counted from the fork.
+ */
+static void
+measure_own_process(const char *path, Figures *figures)
+{
+	g_autoptr(VsDiagList) diags = vs_diag_list_new(0);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(VsModel) model = NULL;
+	g_autoptr(VsEngine) engine = NULL;
+
+	figures->own_base_mb = proc_status_mb("VmRSS:");
+	model = vs_load_file(path, diags, &error);
+	if (model == NULL) {
+		fprintf(stderr, "vnetsim-bench: %s: %s\n", path, error->message);
+		exit(1);
+	}
+	figures->own_load_mb = proc_status_mb("VmHWM:");
+	engine = vs_engine_new(model);
+	figures->own_engine_mb = proc_status_mb("VmHWM:");
 }
 
 /* The largest models matrix and diff are run on (see measure). */
@@ -188,14 +245,14 @@ measure(const char *size, const char *dir, Figures *figures)
 	g_autoptr(VsModel) model = NULL;
 	g_autoptr(VsEngine) engine = NULL;
 	gboolean large = g_ascii_strcasecmp(size, "L") == 0;
-	guint runs = large ? 1 : 3;
+	guint runs = large ? 3 : 5;
 	guint n = large ? 200000 : 400000, timed = 20000, naive_n;
 	g_autofree VsQuery *queries = g_new(VsQuery, n);
 	g_autofree double *samples = g_new(double, timed);
 	VsWalkVerdict verdict;
 	volatile guint sink = 0;
 	struct rusage usage;
-	double start, total, scan = G_MAXDOUBLE;
+	double start, total;
 
 	vs_gen_size(size, &params);
 	vs_gen_model(text, &params);
@@ -204,13 +261,7 @@ measure(const char *size, const char *dir, Figures *figures)
 		exit(1);
 	}
 	figures->file_mb = (double)text->len / 1e6;
-	for (guint r = 0; r < runs; r++) {
-		start = cpu_now();
-		sink += (guint)yaml_scan(text->str, text->len);
-		scan = MIN(scan, cpu_now() - start);
-	}
-	figures->scan_s = scan;
-	model = timed_load(path, runs, &figures->load_s);
+	model = timed_scan_and_load(text, path, runs, &figures->scan_s, &figures->load_s, &sink);
 	engine = vs_engine_new(model);
 	getrusage(RUSAGE_SELF, &usage);
 	figures->rss_mb = (double)usage.ru_maxrss / 1024.0;
@@ -404,8 +455,7 @@ measure(const char *size, const char *dir, Figures *figures)
 		figures->diff_differences = differences->len;
 		figures->diff_walks = diff->walks;
 	}
-	(void)sink;
-	unlink(path);
+	(void)sink; /* the file is removed by main, after measure_own_process */
 }
 
 /* ---------------------------------------------------------------- the table */
@@ -443,6 +493,11 @@ FIELD(f_scan_mbs, f->file_mb / f->scan_s)
 FIELD(f_load_ratio, f->load_s / f->scan_s)
 FIELD(f_rss, f->rss_mb)
 FIELD(f_rss_ratio, f->rss_mb / f->file_mb)
+FIELD(f_own_load, f->own_load_mb)
+FIELD(f_own_engine, f->own_engine_mb)
+FIELD(f_own_ratio, f->own_engine_mb / f->file_mb)
+FIELD(f_own_base, f->own_base_mb)
+FIELD(f_own_above_ratio, (f->own_engine_mb - f->own_base_mb) / f->file_mb)
 FIELD(f_p50, f->p50_us)
 FIELD(f_p99, f->p99_us)
 FIELD(f_full_p50, f->full_p50_us)
@@ -463,6 +518,41 @@ FIELD(f_matrix_ratio, f->matrix_s < 0 ? -1.0 : f->matrix_naive_s / f->matrix_s)
 FIELD(f_diff, f->diff_s)
 FIELD(f_diff_walks, f->diff_s < 0 ? -1.0 : (double)f->diff_walks)
 FIELD(f_diff_differences, f->diff_s < 0 ? -1.0 : (double)f->diff_differences)
+
+/* Runs measure or measure_own_process in a child, whose figures come back in a pipe. */
+static gboolean
+in_child(const char *size, const char *dir, Figures *figures, gboolean own)
+{
+	int pipe_fds[2];
+	pid_t child;
+	int status;
+
+	if (pipe(pipe_fds) != 0 || (child = fork()) < 0) {
+		perror("vnetsim-bench");
+		return FALSE;
+	}
+	if (child == 0) {
+		close(pipe_fds[0]);
+		if (own) {
+			g_autofree char *path = g_strdup_printf("%s/bench-%s.yaml", dir, size);
+
+			measure_own_process(path, figures);
+		} else {
+			measure(size, dir, figures);
+		}
+		if (write(pipe_fds[1], figures, sizeof(Figures)) != sizeof(Figures))
+			_exit(1);
+		_exit(0);
+	}
+	close(pipe_fds[1]);
+	if (read(pipe_fds[0], figures, sizeof(Figures)) != sizeof(Figures) ||
+	    waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		close(pipe_fds[0]);
+		return FALSE;
+	}
+	close(pipe_fds[0]);
+	return TRUE;
+}
 
 int
 main(int argc, char **argv)
@@ -490,30 +580,21 @@ main(int argc, char **argv)
 		count = 3;
 	}
 	for (guint i = 0; i < count; i++) {
-		int pipe_fds[2];
-		pid_t child;
-		int status;
+		g_autofree char *path = g_strdup_printf("%s/bench-%s.yaml", dir, sizes[i]);
+		Figures own;
+		gboolean ok;
 
 		fprintf(stderr, "vnetsim-bench: size %s...\n", sizes[i]);
-		if (pipe(pipe_fds) != 0 || (child = fork()) < 0) {
-			perror("vnetsim-bench");
-			return 1;
-		}
-		if (child == 0) {
-			close(pipe_fds[0]);
-			measure(sizes[i], dir, &figures[i]);
-			if (write(pipe_fds[1], &figures[i], sizeof(Figures)) != sizeof(Figures))
-				_exit(1);
-			_exit(0);
-		}
-		close(pipe_fds[1]);
-		if (read(pipe_fds[0], &figures[i], sizeof(Figures)) != sizeof(Figures) ||
-		    waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
-		    WEXITSTATUS(status) != 0) {
+		ok = in_child(sizes[i], dir, &figures[i], FALSE) &&
+		     in_child(sizes[i], dir, &own, TRUE);
+		unlink(path);
+		if (!ok) {
 			fprintf(stderr, "vnetsim-bench: size %s failed\n", sizes[i]);
 			return 1;
 		}
-		close(pipe_fds[0]);
+		figures[i].own_base_mb = own.own_base_mb;
+		figures[i].own_load_mb = own.own_load_mb;
+		figures[i].own_engine_mb = own.own_engine_mb;
 	}
 
 	printf("| %-38s |", "size");
@@ -531,8 +612,13 @@ main(int argc, char **argv)
 	row("load MB/s", count, figures, 1, "", f_load_mbs);
 	row("libyaml event scan MB/s (floor)", count, figures, 1, "", f_scan_mbs);
 	row("load time / scan time (target <= 1.5)", count, figures, 2, "", f_load_ratio);
-	row("peak RSS MB (load + engine)", count, figures, 1, "", f_rss);
-	row("peak RSS / file size (target <= 4)", count, figures, 1, "", f_rss_ratio);
+	row("peak RSS MB, bench process + gen text", count, figures, 1, "", f_rss);
+	row("  / file size", count, figures, 1, "", f_rss_ratio);
+	row("peak RSS MB, load alone", count, figures, 1, "", f_own_load);
+	row("peak RSS MB, load + engine", count, figures, 1, "", f_own_engine);
+	row("  / file size (target <= 4)", count, figures, 2, "", f_own_ratio);
+	row("  RSS MB before the load (libraries)", count, figures, 1, "", f_own_base);
+	row("  / file size, above that", count, figures, 2, "", f_own_above_ratio);
 	row("hops per path (mean)", count, figures, 2, "", f_hops);
 	row("check p50 us, verdict-only", count, figures, 3, "", f_p50);
 	row("check p99 us, verdict-only", count, figures, 3, "", f_p99);

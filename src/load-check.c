@@ -58,13 +58,24 @@ check_nic_address(Loader *ld, const Ref *ref, VsNic *nic, VsSubnet *subnet)
 		vs_load_error_at(ld, ref->aux, code, "%s", problem);
 }
 
+static void
+add_asg(GPtrArray *asgs, VsAsg *asg)
+{
+	for (guint i = 0; i < asgs->len; i++)
+		if (g_ptr_array_index(asgs, i) == asg)
+			return; /* named twice: membership is a set */
+	g_ptr_array_add(asgs, asg);
+}
+
 gboolean
 vs_load_resolve_early(Loader *ld, RefKind kind, const char *name, gpointer target)
 {
 	VsModel *model = vs_load_model(ld);
+	const GPtrArray *refs = vs_load_refs(ld);
 	VsNsg *nsg;
 	VsRouteTable *table;
 	VsServiceTag *tag;
+	VsAsg *asg;
 
 	switch (kind) {
 	case REF_SUBNET_NSG:
@@ -86,9 +97,21 @@ vs_load_resolve_early(Loader *ld, RefKind kind, const char *name, gpointer targe
 			return FALSE;
 		((VsAddressMatch *)target)->user_tag = tag;
 		return TRUE;
+	case REF_NIC_ASG:
+	case REF_RULE_ASG:
+		/* a list keeps file order: once a name of it waits for the end, so do the
+		 * rest (a list's names are recorded one after another) */
+		if (refs->len > 0 &&
+		    ((const Ref *)g_ptr_array_index(refs, refs->len - 1))->target == target)
+			return FALSE;
+		if ((asg = vs_model_find_asg(model, name)) == NULL)
+			return FALSE;
+		add_asg(kind == REF_NIC_ASG ? ((VsNic *)target)->asgs
+					    : ((VsAddressMatch *)target)->asgs,
+			asg);
+		return TRUE;
 	default:
-		/* lists (ASGs) keep file order only if all resolve at the end; peerings and
-		 * subnets have checks of their own */
+		/* peerings, subnets and routes to tags have checks of their own */
 		return FALSE;
 	}
 }
@@ -154,15 +177,6 @@ unknown(Loader *ld, const Ref *ref, const char *kind, const char *list)
 {
 	vs_load_error_at(ld, ref->where, "unknown-reference",
 			 "unknown %s '%s'; expected the name of one of %s", kind, ref->name, list);
-}
-
-static void
-add_asg(GPtrArray *asgs, VsAsg *asg)
-{
-	for (guint i = 0; i < asgs->len; i++)
-		if (g_ptr_array_index(asgs, i) == asg)
-			return; /* named twice: membership is a set */
-	g_ptr_array_add(asgs, asg);
 }
 
 /*

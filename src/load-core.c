@@ -26,8 +26,15 @@ typedef struct {
 typedef struct {
 	guint index;
 	const char *kind; /* "securityRule", for messages */
-	char *name;       /* owned; set when its name is read and valid */
+	gssize name;      /* offset in Loader.item_names once its name is read and valid, or -1 */
 } Item;
+
+/* The name of item, or NULL. */
+static const char *
+item_name(const Loader *ld, const Item *item)
+{
+	return item->name >= 0 ? ld->item_names->str + item->name : NULL;
+}
 
 typedef struct {
 	Where where;
@@ -116,8 +123,8 @@ format_path(Loader *ld, GArray *segs, GString *out)
 
 			/* appends rather than printf: this runs for every Where kept */
 			g_string_append_c(out, '[');
-			if (item->name != NULL) {
-				g_string_append(out, item->name);
+			if (item->name >= 0) {
+				g_string_append(out, item_name(ld, item));
 			} else {
 				g_snprintf(index, sizeof(index), "%u", item->index);
 				g_string_append(out, index);
@@ -156,11 +163,11 @@ vs_load_flush(Loader *ld)
 										 pending->object)
 								: NULL;
 
-			g_autofree char *label =
-				item == NULL ? g_strdup("")
-				: item->name == NULL
-					? g_strdup(item->kind)
-					: g_strdup_printf("%s '%s'", item->kind, item->name);
+			g_autofree char *label = item == NULL ? g_strdup("")
+						 : item->name < 0
+							 ? g_strdup(item->kind)
+							 : g_strdup_printf("%s '%s'", item->kind,
+									   item_name(ld, item));
 
 			g_string_erase(message, (gssize)at, 1);
 			g_string_insert(message, (gssize)at, label);
@@ -178,9 +185,9 @@ vs_load_flush(Loader *ld)
 		g_clear_pointer(&where->segs, g_array_unref);
 	}
 	g_ptr_array_set_size(ld->unflushed, 0);
-	for (guint i = 0; i < ld->items->len; i++)
-		g_free(g_array_index(ld->items, Item, i).name);
+	g_ptr_array_set_size(ld->local, 0);
 	g_array_set_size(ld->items, 0);
+	g_string_truncate(ld->item_names, 0);
 }
 
 void
@@ -205,7 +212,7 @@ vs_load_pop(Loader *ld)
 void
 vs_load_push_item(Loader *ld, guint index, const char *kind)
 {
-	Item item = {index, kind, NULL};
+	Item item = {index, kind, -1};
 	Seg seg = {NULL, ld->items->len};
 
 	g_array_append_val(ld->items, item);
@@ -222,8 +229,9 @@ vs_load_set_item_name(Loader *ld, const char *name)
 	if (item >= 0) {
 		Item *it = &g_array_index(ld->items, Item, item);
 
-		g_free(it->name);
-		it->name = g_strdup(name);
+		/* appended, not copied each on its own: item names are many and short-lived */
+		it->name = (gssize)ld->item_names->len;
+		g_string_append_len(ld->item_names, name, (gssize)strlen(name) + 1);
 	}
 }
 
@@ -324,6 +332,21 @@ vs_load_unique_name(Loader *ld, GHashTable *names, char *name, guint line, VsPos
 	}
 	g_hash_table_insert(names, name, GUINT_TO_POINTER(line));
 	return TRUE;
+}
+
+Where *
+vs_load_where_local(Loader *ld, const char *key, VsPos pos)
+{
+	Where *where = g_new0(Where, 1);
+
+	if (key != NULL)
+		vs_load_push_key(ld, key);
+	where->pos = pos;
+	where->segs = copy_stack(ld);
+	if (key != NULL)
+		vs_load_pop(ld);
+	g_ptr_array_add(ld->local, where);
+	return where;
 }
 
 Where *
@@ -450,9 +473,14 @@ vs_load_is_null(const VsYcurEvent *event)
 {
 	if (event->kind != VS_YCUR_SCALAR || !event->plain)
 		return FALSE;
-	return event->length == 0 || strcmp(event->value, "~") == 0 ||
-	       strcmp(event->value, "null") == 0 || strcmp(event->value, "Null") == 0 ||
-	       strcmp(event->value, "NULL") == 0;
+	/* by length first: every scalar of the file is asked */
+	if (event->length == 0)
+		return TRUE;
+	if (event->length == 1)
+		return event->value[0] == '~';
+	return event->length == 4 &&
+	       (strcmp(event->value, "null") == 0 || strcmp(event->value, "Null") == 0 ||
+		strcmp(event->value, "NULL") == 0);
 }
 
 /* "a list", "a mapping", "null", "'text'" (shortened): what was found instead. */
@@ -507,6 +535,18 @@ expected_keys(const MapDef *def)
 	return g_string_free(list, FALSE);
 }
 
+/* The index of key in def, trying guess first: files tend to give keys in the table's order. */
+static gint
+find_key_from(const MapDef *def, const char *key, guint guess)
+{
+	if (guess < def->n_keys && strcmp(def->keys[guess].key, key) == 0)
+		return (gint)guess;
+	for (guint i = 0; i < def->n_keys; i++)
+		if (strcmp(def->keys[i].key, key) == 0)
+			return (gint)i;
+	return -1;
+}
+
 static gint
 find_key(const MapDef *def, const char *key)
 {
@@ -538,6 +578,7 @@ vs_load_parse_map(Loader *ld, const MapDef *def, void *state, MapState *map,
 		  const VsYcurEvent *event)
 {
 	VsYcurEvent key, value;
+	guint guess = 0;
 
 	map->seen = 0;
 	map->start = vs_load_pos(ld, event);
@@ -556,7 +597,9 @@ vs_load_parse_map(Loader *ld, const MapDef *def, void *state, MapState *map,
 				vs_load_skip(ld, &value);
 			continue;
 		}
-		i = find_key(def, key.value);
+		i = find_key_from(def, key.value, guess);
+		if (i >= 0)
+			guess = (guint)i + 1;
 		if (i < 0) {
 			g_autofree char *keys = expected_keys(def);
 			const char *hint = strcmp(key.value, "<<") == 0
@@ -630,6 +673,101 @@ vs_load_parse_list(Loader *ld, const VsYcurEvent *event, const char *what, const
 	}
 }
 
+/* ---------------------------------------------------------------- shared port lists */
+
+static guint
+ports_hash(gconstpointer key)
+{
+	const GArray *ports = key;
+	guint hash = 2166136261u;
+
+	for (guint i = 0; i < ports->len; i++) {
+		const VsPortRange *range = &g_array_index(ports, VsPortRange, i);
+
+		hash = (hash ^ range->lo) * 16777619u;
+		hash = (hash ^ range->hi) * 16777619u;
+	}
+	return hash ^ ports->len;
+}
+
+static gboolean
+ports_equal(gconstpointer a, gconstpointer b)
+{
+	const GArray *x = a, *y = b;
+
+	if (x->len != y->len)
+		return FALSE;
+	for (guint i = 0; i < x->len; i++) {
+		const VsPortRange *p = &g_array_index(x, VsPortRange, i),
+				  *q = &g_array_index(y, VsPortRange, i);
+
+		if (p->lo != q->lo || p->hi != q->hi)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static GArray *share(GHashTable *lists, GArray *array);
+
+GArray *
+vs_load_share_ports(Loader *ld, GArray *ports)
+{
+	return share(ld->port_lists, ports);
+}
+
+static guint
+prefixes_hash(gconstpointer key)
+{
+	const GArray *prefixes = key;
+	guint hash = 2166136261u;
+
+	for (guint i = 0; i < prefixes->len; i++) {
+		const VsPrefix *prefix = &g_array_index(prefixes, VsPrefix, i);
+
+		hash = (hash ^ prefix->addr) * 16777619u;
+		hash = (hash ^ prefix->len) * 16777619u;
+	}
+	return hash ^ prefixes->len;
+}
+
+static gboolean
+prefixes_equal(gconstpointer a, gconstpointer b)
+{
+	const GArray *x = a, *y = b;
+
+	if (x->len != y->len)
+		return FALSE;
+	for (guint i = 0; i < x->len; i++) {
+		const VsPrefix *p = &g_array_index(x, VsPrefix, i),
+			       *q = &g_array_index(y, VsPrefix, i);
+
+		if (p->addr != q->addr || p->len != q->len)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static GArray *
+share(GHashTable *lists, GArray *array)
+{
+	GArray *shared = g_hash_table_lookup(lists, array);
+
+	if (shared == NULL) {
+		guint size = g_array_get_element_size(array);
+
+		shared = g_array_sized_new(FALSE, FALSE, size, array->len);
+		g_array_append_vals(shared, array->data, array->len);
+		g_hash_table_add(lists, shared);
+	}
+	return g_array_ref(shared);
+}
+
+GArray *
+vs_load_share_prefixes(Loader *ld, GArray *prefixes)
+{
+	return share(ld->prefix_lists, prefixes);
+}
+
 /* ---------------------------------------------------------------- the loader */
 
 Loader *
@@ -643,13 +781,22 @@ vs_load_loader_new(VsDiagList *diags)
 	ld->is_root = TRUE;
 	ld->stack = g_array_new(FALSE, FALSE, sizeof(Seg));
 	ld->items = g_array_new(FALSE, FALSE, sizeof(Item));
+	ld->item_names = g_string_new(NULL);
 	ld->pending = g_ptr_array_new_with_free_func((GDestroyNotify)pending_free);
 	ld->wheres = g_ptr_array_new_with_free_func((GDestroyNotify)where_free);
 	ld->unflushed = g_ptr_array_new();
+	ld->local = g_ptr_array_new_with_free_func((GDestroyNotify)where_free);
 	ld->refs = g_ptr_array_new_with_free_func((GDestroyNotify)ref_free);
 	ld->discard = g_ptr_array_new_with_free_func((GDestroyNotify)discarded_free);
 	ld->dns_names = g_hash_table_new(g_str_hash, g_str_equal);
 	ld->endpoint_names = g_hash_table_new(g_str_hash, g_str_equal);
+	ld->port_lists =
+		g_hash_table_new_full(ports_hash, ports_equal, (GDestroyNotify)g_array_unref, NULL);
+	ld->scratch_ports = g_array_new(FALSE, FALSE, sizeof(VsPortRange));
+	ld->prefix_lists = g_hash_table_new_full(prefixes_hash, prefixes_equal,
+						 (GDestroyNotify)g_array_unref, NULL);
+	ld->scratch_prefixes = g_array_new(FALSE, FALSE, sizeof(VsPrefix));
+	ld->scratch_text = g_string_new(NULL);
 	ld->file_stack = g_array_new(FALSE, FALSE, sizeof(FileId));
 	ld->file_stack_names = g_ptr_array_new_with_free_func(g_free);
 	ld->files_read = g_array_new(FALSE, FALSE, sizeof(FileId));
@@ -665,12 +812,22 @@ vs_load_loader_free(Loader *ld)
 	vs_ycur_free(ld->cur);
 	g_array_unref(ld->stack);
 	g_array_unref(ld->items);
+	g_string_free(ld->item_names, TRUE);
 	g_ptr_array_unref(ld->pending);
 	g_ptr_array_unref(ld->unflushed);
+	g_ptr_array_unref(ld->local);
 	g_ptr_array_unref(ld->refs);
 	g_ptr_array_unref(ld->wheres);
 	g_hash_table_unref(ld->dns_names);
 	g_hash_table_unref(ld->endpoint_names);
+	g_hash_table_unref(ld->port_lists);
+	g_array_unref(ld->scratch_ports);
+	g_hash_table_unref(ld->prefix_lists);
+	g_array_unref(ld->scratch_prefixes);
+	g_string_free(ld->scratch_text, TRUE);
+	g_clear_pointer(&ld->rule_names, g_hash_table_unref);
+	g_free(ld->priority_last);
+	g_clear_pointer(&ld->priority_uses, g_array_unref);
 	g_array_unref(ld->file_stack);
 	g_ptr_array_unref(ld->file_stack_names);
 	g_array_unref(ld->files_read);

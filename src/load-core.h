@@ -127,10 +127,12 @@ struct Loader {
 	/* path segments and deferred diagnostics (above) */
 	GArray *stack;        /* Seg */
 	GArray *items;        /* Item, since the last flush */
+	GString *item_names;  /* their names, each NUL-terminated, since the last flush */
 	guint open_items;     /* item segments on the stack */
 	GPtrArray *pending;   /* Pending*, since the last flush */
-	GPtrArray *wheres;    /* Where*, owned, all of them */
+	GPtrArray *wheres;    /* Where*, owned, all of them but the local ones */
 	GPtrArray *unflushed; /* Where*, borrowed, not formatted yet */
+	GPtrArray *local;     /* Where*, owned: vs_load_where_local()'s, until the flush */
 
 	GPtrArray *refs;    /* Ref*, owned */
 	GPtrArray *discard; /* objects not added to the model (invalid or duplicate) */
@@ -138,6 +140,19 @@ struct Loader {
 	VsPos once[N_ONCE];         /* where each one-file setting was set; line 0 = not yet */
 	GHashTable *dns_names;      /* char* (borrowed) -> VsDnsRecord* */
 	GHashTable *endpoint_names; /* char* (borrowed) -> VsInternetEndpoint* */
+	GHashTable *port_lists;     /* GArray* of VsPortRange, owned: vs_load_share_ports() */
+	GArray *scratch_ports;      /* VsPortRange, reused by readers of port lists */
+	GHashTable *prefix_lists;   /* GArray* of VsPrefix, owned: vs_load_share_prefixes() */
+	GArray *scratch_prefixes;   /* VsPrefix, reused by readers of a rule's addresses */
+	GString *scratch_text;      /* reused by readers of a rule's addresses */
+
+	/* the per-NSG checks of security rules (load-nsg.c), made with one set of
+	 * tables for the whole load whose entries count only for the NSG of their
+	 * generation: tables made and grown per NSG cost more than the rules */
+	guint nsg_generation;
+	GHashTable *rule_names; /* char* (borrowed) -> generation << 32 | line of the first */
+	guint64 *priority_last; /* [direction][priority]: generation << 32 | 1 + use index */
+	GArray *priority_uses;  /* load-nsg.c's PriorityUse, of the current NSG */
 
 	/* includes */
 	GArray *file_stack; /* FileId of the files being read, root first */
@@ -219,6 +234,15 @@ void vs_load_fatal(Loader *ld, guint line, guint column, gboolean limit, const c
 
 /* A Where for event at the current path, owned by the loader. */
 Where *vs_load_where_here(Loader *ld, const VsYcurEvent *event);
+/*
+ * A Where for pos at the current path, then key unless NULL, that lives only
+ * until the current
+ * top-level list item ends (the next flush), for checks the item makes before
+ * it ends (duplicate priorities, overlapping prefixes).  Never formatted
+ * unless an error is raised at it: a model has one per rule, so these must
+ * cost nothing that outlives their item.
+ */
+Where *vs_load_where_local(Loader *ld, const char *key, VsPos pos);
 /* Records a reference to resolve later, at a Where of the caller's. */
 void vs_load_add_ref_at(Loader *ld, RefKind kind, const char *name, Where *where, gpointer target,
 			Where *aux);
@@ -238,6 +262,17 @@ void vs_load_error_duplicate(Loader *ld, VsPos pos, const char *kind, const char
  */
 gboolean vs_load_unique_name(Loader *ld, GHashTable *names, char *name, guint line, VsPos name_pos,
 			     const char *kind, const char *scope);
+
+/*
+ * A reference to an array of VsPortRange equal to ports (borrowed, unchanged),
+ * shared with every other object given the same list: a model repeats a few
+ * port lists ("*", "443") across thousands of rules and VMs, and an array per
+ * object cost more than the rules themselves.  The model's objects only read
+ * their port arrays and free them with g_array_unref(), so sharing is safe.
+ */
+GArray *vs_load_share_ports(Loader *ld, GArray *ports);
+/* The same for an array of VsPrefix (security rules' addresses). */
+GArray *vs_load_share_prefixes(Loader *ld, GArray *prefixes);
 
 /* ---------------------------------------------------------------- events */
 
@@ -278,8 +313,9 @@ void vs_load_parse_list(Loader *ld, const VsYcurEvent *event, const char *what, 
 void vs_load_resolve(Loader *ld);
 /*
  * Resolves a reference of a kind that needs no other check (an NSG, a route
- * table, a service tag) when its target is already in the model: TRUE then,
- * and nothing needs to be kept for later.  Objects are never removed from the
+ * table, a service tag, an ASG of a list none of whose earlier names is left
+ * for later) when its target is already in the model: TRUE then, and nothing
+ * needs to be kept for later.  Objects are never removed from the
  * model, so this finds what the final resolution would.
  */
 gboolean vs_load_resolve_early(Loader *ld, RefKind kind, const char *name, gpointer target);

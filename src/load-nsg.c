@@ -25,16 +25,28 @@ typedef struct {
 	MapState map;
 	VsRule *rule;
 	Side side[2]; /* source, destination */
-	Where *priority_where;
+	VsPos priority_pos;
 	gboolean has_priority;
 	gboolean has_direction;
 } RuleState;
 
+/* A rule that has a priority and a direction, for the priority check. */
+typedef struct {
+	const VsRule *rule;
+	guint line; /* of its priority */
+} PriorityUse;
+
+/* A priority used again: b's, at where, is the one reported. */
+typedef struct {
+	const VsRule *a, *b;
+	guint a_line, b_line;
+	Where *where;
+} Duplicate;
+
 typedef struct {
 	MapState map;
 	VsNsg *nsg;
-	GPtrArray *rule_states; /* RuleState*, for the priority check */
-	GHashTable *rule_names; /* char* (borrowed) -> line of the first */
+	GArray *duplicates; /* Duplicate, NULL until one is found */
 } NsgState;
 
 static const char *const side_keys[2][3] = {
@@ -102,8 +114,9 @@ side_prefix(Loader *ld, RuleState *s, guint side, const VsYcurEvent *event)
 			return;
 		}
 		match->kind = VS_MATCH_PREFIXES;
-		match->prefixes = g_array_new(FALSE, FALSE, sizeof(VsPrefix));
-		g_array_append_val(match->prefixes, prefix);
+		g_array_set_size(ld->scratch_prefixes, 0);
+		g_array_append_val(ld->scratch_prefixes, prefix);
+		match->prefixes = vs_load_share_prefixes(ld, ld->scratch_prefixes);
 	} else {
 		/* a tag of the model's serviceTags, resolved once every file is read */
 		match->kind = VS_MATCH_TAG;
@@ -114,7 +127,8 @@ side_prefix(Loader *ld, RuleState *s, guint side, const VsYcurEvent *event)
 
 typedef struct {
 	VsAddressMatch *match;
-	GString *text;
+	GArray *prefixes; /* the loader's scratch array, then shared */
+	GString *text;    /* the loader's scratch text, then copied */
 	const char *key;
 	guint count; /* elements, valid or not */
 } PluralState;
@@ -138,15 +152,18 @@ item_plural_prefix(Loader *ld, void *parent, const VsYcurEvent *event)
 	}
 	if (!vs_load_read_prefix(ld, event, &prefix))
 		return;
-	g_array_append_val(ps->match->prefixes, prefix);
-	g_string_append_printf(ps->text, "%s%s", ps->text->len ? ", " : "", event->value);
+	g_array_append_val(ps->prefixes, prefix);
+	if (ps->text->len > 0)
+		g_string_append(ps->text, ", ");
+	g_string_append_len(ps->text, event->value, (gssize)event->length);
 }
 
 static void
 side_prefixes(Loader *ld, RuleState *s, guint side, const VsYcurEvent *event)
 {
 	VsAddressMatch *match = side_match(s, side);
-	PluralState ps = {match, NULL, side_keys[side][SIDE_PREFIXES], 0};
+	PluralState ps = {match, ld->scratch_prefixes, ld->scratch_text,
+			  side_keys[side][SIDE_PREFIXES], 0};
 
 	if (!claim_side(ld, s, side, SIDE_PREFIXES, event))
 		return;
@@ -155,11 +172,12 @@ side_prefixes(Loader *ld, RuleState *s, guint side, const VsYcurEvent *event)
 		return;
 	}
 	match->kind = VS_MATCH_PREFIXES;
-	match->prefixes = g_array_new(FALSE, FALSE, sizeof(VsPrefix));
-	ps.text = g_string_new(NULL);
+	g_array_set_size(ps.prefixes, 0);
+	g_string_truncate(ps.text, 0);
 	vs_load_parse_list(ld, event, "a list of addresses or prefixes", "prefix", KIND_OTHER,
 			   item_plural_prefix, &ps);
-	match->text = g_string_free(ps.text, FALSE);
+	match->prefixes = vs_load_share_prefixes(ld, ps.prefixes);
+	match->text = g_strndup(ps.text->str, ps.text->len);
 	if (ps.count == 0 && !ld->fatal)
 		vs_load_error_event(ld, event, "empty", "expected at least one address or prefix");
 }
@@ -173,14 +191,16 @@ item_rule_asg(Loader *ld, void *parent, const VsYcurEvent *event)
 	if (vs_load_scalar(ld, event, "an application security group name") == NULL)
 		return;
 	vs_load_add_ref(ld, REF_RULE_ASG, event, ps->match, NULL, NULL);
-	g_string_append_printf(ps->text, "%s%s", ps->text->len ? ", " : "", event->value);
+	if (ps->text->len > 0)
+		g_string_append(ps->text, ", ");
+	g_string_append_len(ps->text, event->value, (gssize)event->length);
 }
 
 static void
 side_asgs(Loader *ld, RuleState *s, guint side, const VsYcurEvent *event)
 {
 	VsAddressMatch *match = side_match(s, side);
-	PluralState ps = {match, NULL, side_keys[side][SIDE_ASGS], 0};
+	PluralState ps = {match, NULL, ld->scratch_text, side_keys[side][SIDE_ASGS], 0};
 
 	if (!claim_side(ld, s, side, SIDE_ASGS, event))
 		return;
@@ -190,13 +210,13 @@ side_asgs(Loader *ld, RuleState *s, guint side, const VsYcurEvent *event)
 	}
 	match->kind = VS_MATCH_ASGS;
 	match->asgs = g_ptr_array_new();
-	ps.text = g_string_new(NULL);
+	g_string_truncate(ps.text, 0);
 	vs_load_parse_list(ld, event, "a list of application security group names", "asg",
 			   KIND_OTHER, item_rule_asg, &ps);
 	if (ps.count == 0 && !ld->fatal)
 		vs_load_error_event(ld, event, "empty",
 				    "expected at least one application security group");
-	match->text = g_string_free(ps.text, FALSE);
+	match->text = g_strndup(ps.text->str, ps.text->len);
 }
 
 static void
@@ -204,7 +224,8 @@ side_ports(Loader *ld, RuleState *s, guint side, gboolean plural, const VsYcurEv
 {
 	static const char *const keys[2][2] = {{"sourcePortRange", "sourcePortRanges"},
 					       {"destinationPortRange", "destinationPortRanges"}};
-	GArray *ports = side == 0 ? s->rule->source_ports : s->rule->destination_ports;
+	GArray **slot = side == 0 ? &s->rule->source_ports : &s->rule->destination_ports;
+	GArray *ports = ld->scratch_ports;
 	Side *sd = &s->side[side];
 
 	if (sd->ports) {
@@ -216,18 +237,21 @@ side_ports(Loader *ld, RuleState *s, guint side, gboolean plural, const VsYcurEv
 	}
 	sd->ports = TRUE;
 	sd->port_key = keys[side][plural];
+	g_array_set_size(ports, 0);
 	if (!plural) {
 		vs_load_item_port(ld, ports, event);
-		return;
-	}
-	if (event->kind != VS_YCUR_SEQUENCE_START) {
+	} else if (event->kind != VS_YCUR_SEQUENCE_START) {
 		vs_load_type_error(ld, event, "a list of ports such as [\"80\", \"8000-8080\"]");
-		return;
+	} else {
+		vs_load_parse_list(ld, event, "a list of ports", "port", KIND_OTHER,
+				   vs_load_item_port, ports);
+		if (ports->len == 0 && !ld->fatal)
+			vs_load_error_event(ld, event, "empty",
+					    "expected at least one port or range");
 	}
-	vs_load_parse_list(ld, event, "a list of ports", "port", KIND_OTHER, vs_load_item_port,
-			   ports);
-	if (ports->len == 0 && !ld->fatal)
-		vs_load_error_event(ld, event, "empty", "expected at least one port or range");
+	/* read into the loader's scratch array, then shared (vs_load_share_ports) */
+	g_array_unref(*slot);
+	*slot = vs_load_share_ports(ld, ports);
 }
 
 #define RULE_SIDE(func, call)                                                                      \
@@ -259,7 +283,7 @@ key_rule_priority(Loader *ld, void *state, const VsYcurEvent *event)
 
 	if (vs_load_read_uint(ld, event, 100, 4096, &s->rule->priority)) {
 		s->has_priority = TRUE;
-		s->priority_where = vs_load_where_here(ld, event);
+		s->priority_pos = vs_load_pos(ld, event);
 	}
 }
 
@@ -332,19 +356,81 @@ static const KeyDef rule_keys[] = {
 };
 static const MapDef rule_map = {"securityRule", TRUE, rule_keys, G_N_ELEMENTS(rule_keys)};
 
+/*
+ * Priorities are unique per direction within an NSG.  Each rule is checked
+ * against the last rule before it with the same direction and priority as
+ * soon as it is read, so only a rule that repeats one needs a Where; the
+ * errors wait for the end of the NSG (none if the file became unreadable).
+ */
+#define MAX_PRIORITY 4096
+
+static void
+note_priority(Loader *ld, NsgState *ns, const RuleState *s)
+{
+	guint64 *last = &ld->priority_last[s->rule->direction * (MAX_PRIORITY + 1) +
+					   MIN(s->rule->priority, MAX_PRIORITY)];
+	guint64 generation = (guint64)ld->nsg_generation << 32;
+	PriorityUse use = {s->rule, s->priority_pos.line};
+
+	if ((*last & ~(guint64)G_MAXUINT32) == generation) {
+		const PriorityUse *a =
+			&g_array_index(ld->priority_uses, PriorityUse, (guint)*last - 1);
+		Duplicate duplicate = {a->rule, s->rule, a->line, use.line,
+				       vs_load_where_local(ld, "priority", s->priority_pos)};
+
+		if (ns->duplicates == NULL)
+			ns->duplicates = g_array_new(FALSE, FALSE, sizeof(Duplicate));
+		g_array_append_val(ns->duplicates, duplicate);
+	}
+	g_array_append_val(ld->priority_uses, use);
+	*last = generation | ld->priority_uses->len;
+}
+
+/* Rule names are unique within an NSG: "duplicate securityRule name" as vs_load_unique_name. */
+static void
+unique_rule_name(Loader *ld, const VsRule *rule, VsPos name_pos)
+{
+	guint64 generation = (guint64)ld->nsg_generation << 32;
+	gpointer first;
+
+	if (g_hash_table_lookup_extended(ld->rule_names, rule->name, NULL, &first) &&
+	    ((guint64)GPOINTER_TO_SIZE(first) & ~(guint64)G_MAXUINT32) == generation) {
+		vs_load_error_pos(ld, name_pos, "duplicate-name",
+				  "duplicate %s name '%s'%s (first at line %u)", "securityRule",
+				  rule->name, " in the NSG", (guint)GPOINTER_TO_SIZE(first));
+		return;
+	}
+	g_hash_table_insert(ld->rule_names, rule->name,
+			    GSIZE_TO_POINTER((gsize)(generation | rule->pos.line)));
+}
+
+/* Starts the per-NSG checks of a new NSG. */
+static void
+begin_nsg_checks(Loader *ld)
+{
+	if (ld->rule_names == NULL) {
+		ld->rule_names = g_hash_table_new(g_str_hash, g_str_equal);
+		ld->priority_last = g_new0(guint64, 2 * (MAX_PRIORITY + 1));
+		ld->priority_uses = g_array_new(FALSE, FALSE, sizeof(PriorityUse));
+	}
+	ld->nsg_generation++; /* entries of earlier NSGs stop counting */
+	g_array_set_size(ld->priority_uses, 0);
+}
+
 static void
 item_rule(Loader *ld, void *parent, const VsYcurEvent *event)
 {
 	NsgState *ns = parent;
-	RuleState *s = g_new0(RuleState, 1);
+	RuleState state = {0}, *s = &state;
 
 	s->rule = vs_rule_new("");
 	s->rule->pos = vs_load_pos(ld, event);
 	s->rule->nsg = ns->nsg;
 	g_ptr_array_add(ns->nsg->rules, s->rule);
-	g_ptr_array_add(ns->rule_states, s);
 	if (!vs_load_parse_map(ld, &rule_map, s, &s->map, event) || ld->fatal)
 		return;
+	if (s->has_priority && s->has_direction)
+		note_priority(ld, ns, s);
 	for (guint side = 0; side < 2; side++) {
 		static const char *const names[] = {"source", "destination"};
 
@@ -364,8 +450,7 @@ item_rule(Loader *ld, void *parent, const VsYcurEvent *event)
 		VsPos name_pos;
 
 		vs_load_map_has(&rule_map, &s->map, "name", &name_pos);
-		vs_load_unique_name(ld, ns->rule_names, s->rule->name, s->rule->pos.line, name_pos,
-				    "securityRule", " in the NSG");
+		unique_rule_name(ld, s->rule, name_pos);
 	}
 }
 
@@ -389,42 +474,33 @@ static const KeyDef nsg_keys[] = {
 static const MapDef nsg_map = {"networkSecurityGroup", TRUE, nsg_keys, G_N_ELEMENTS(nsg_keys)};
 
 static gint
-compare_rule_states(gconstpointer a, gconstpointer b)
+compare_duplicates(gconstpointer x, gconstpointer y)
 {
-	const RuleState *x = *(RuleState *const *)a, *y = *(RuleState *const *)b;
+	const Duplicate *a = x, *b = y;
 
-	if (x->rule->direction != y->rule->direction)
-		return x->rule->direction < y->rule->direction ? -1 : 1;
-	if (x->rule->priority != y->rule->priority)
-		return x->rule->priority < y->rule->priority ? -1 : 1;
-	return x->priority_where->pos.line < y->priority_where->pos.line ? -1 : 1;
+	if (a->b->direction != b->b->direction)
+		return a->b->direction < b->b->direction ? -1 : 1;
+	if (a->b->priority != b->b->priority)
+		return a->b->priority < b->b->priority ? -1 : 1;
+	return a->b_line < b->b_line ? -1 : 1;
 }
 
-/* Priorities are unique per direction within an NSG: sort, compare neighbours. */
+/* Reports the repeated priorities, by direction, priority and line. */
 static void
 check_priorities(Loader *ld, NsgState *s)
 {
-	g_autoptr(GPtrArray) rules = g_ptr_array_new();
+	if (s->duplicates == NULL)
+		return;
+	g_array_sort(s->duplicates, compare_duplicates);
+	for (guint i = 0; i < s->duplicates->len; i++) {
+		const Duplicate *d = &g_array_index(s->duplicates, Duplicate, i);
 
-	for (guint i = 0; i < s->rule_states->len; i++) {
-		RuleState *rs = g_ptr_array_index(s->rule_states, i);
-
-		if (rs->has_priority && rs->has_direction)
-			g_ptr_array_add(rules, rs);
-	}
-	g_ptr_array_sort(rules, compare_rule_states);
-	for (guint i = 1; i < rules->len; i++) {
-		RuleState *a = g_ptr_array_index(rules, i - 1), *b = g_ptr_array_index(rules, i);
-
-		if (a->rule->direction == b->rule->direction &&
-		    a->rule->priority == b->rule->priority)
-			vs_load_error_at(ld, b->priority_where, "duplicate-priority",
-					 "priority %u is already used by securityRule '%s' (line "
-					 "%u) for %s rules; expected a priority unique per "
-					 "direction",
-					 b->rule->priority, a->rule->name,
-					 a->priority_where->pos.line,
-					 vs_direction_name(b->rule->direction));
+		vs_load_error_at(ld, d->where, "duplicate-priority",
+				 "priority %u is already used by securityRule '%s' (line "
+				 "%u) for %s rules; expected a priority unique per "
+				 "direction",
+				 d->b->priority, d->a->name, d->a_line,
+				 vs_direction_name(d->b->direction));
 	}
 }
 
@@ -436,8 +512,7 @@ item_nsg(Loader *ld, void *parent, const VsYcurEvent *event)
 
 	s.nsg = vs_nsg_new("");
 	s.nsg->pos = vs_load_pos(ld, event);
-	s.rule_states = g_ptr_array_new_with_free_func(g_free);
-	s.rule_names = g_hash_table_new(g_str_hash, g_str_equal);
+	begin_nsg_checks(ld);
 	if (vs_load_parse_map(ld, &nsg_map, &s, &s.map, event) && !ld->fatal)
 		check_priorities(ld, &s);
 	first = vs_model_find_nsg(ld->model, s.nsg->name);
@@ -447,8 +522,7 @@ item_nsg(Loader *ld, void *parent, const VsYcurEvent *event)
 		vs_model_add_nsg(ld->model, s.nsg);
 	else
 		vs_load_discard(ld, s.nsg, (GDestroyNotify)vs_nsg_free);
-	g_ptr_array_unref(s.rule_states);
-	g_hash_table_unref(s.rule_names);
+	g_clear_pointer(&s.duplicates, g_array_unref);
 }
 
 /* ---------------------------------------------------------------- ASGs and service tags */

@@ -195,23 +195,26 @@ gboolean
 vs_load_read_enum(Loader *ld, const VsYcurEvent *event, const char *const *names, const int *values,
 		  int *out)
 {
-	g_autoptr(GString) choices = g_string_new(NULL);
+	g_autoptr(GString) choices = NULL;
 	const char *text = vs_load_scalar(ld, event, "a value");
 
-	for (gsize i = 0; names[i] != NULL; i++) {
-		if (text != NULL && g_ascii_strcasecmp(text, names[i]) == 0) {
+	for (gsize i = 0; text != NULL && names[i] != NULL; i++) {
+		if (g_ascii_strcasecmp(text, names[i]) == 0) {
 			*out = values[i];
 			return TRUE;
 		}
+	}
+	if (text == NULL)
+		return FALSE;
+	choices = g_string_new(NULL); /* only for the message */
+	for (gsize i = 0; names[i] != NULL; i++)
 		g_string_append_printf(choices, "%s%s",
 				       i == 0         ? ""
 				       : names[i + 1] ? ", "
 						      : " or ",
 				       names[i]);
-	}
-	if (text != NULL)
-		vs_load_error_event(ld, event, "enum", "'%s' is not valid; expected %s", text,
-				    choices->str);
+	vs_load_error_event(ld, event, "enum", "'%s' is not valid; expected %s", text,
+			    choices->str);
 	return FALSE;
 }
 

@@ -377,6 +377,11 @@ key_vm_ports(Loader *ld, void *state, const VsYcurEvent *event)
 		return;
 	g_clear_pointer(&s->vm->listening_ports, g_array_unref);
 	s->vm->listening_ports = vs_load_read_ports(ld, event, FALSE);
+	if (s->vm->listening_ports != NULL) {
+		g_autoptr(GArray) own = g_steal_pointer(&s->vm->listening_ports);
+
+		s->vm->listening_ports = vs_load_share_ports(ld, own);
+	}
 }
 
 static const KeyDef vm_keys[] = {

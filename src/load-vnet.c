@@ -45,7 +45,7 @@ key_subnet_name(Loader *ld, void *state, const VsYcurEvent *event)
 
 	if (name != NULL) {
 		vs_load_replace_name(&s->subnet->name, name);
-		s->name_where = vs_load_where_here(ld, event);
+		s->name_where = vs_load_where_local(ld, NULL, vs_load_pos(ld, event));
 	}
 }
 
@@ -67,7 +67,7 @@ key_subnet_prefix(Loader *ld, void *state, const VsYcurEvent *event)
 		return;
 	}
 	s->subnet->prefix = prefix;
-	s->prefix_where = vs_load_where_here(ld, event);
+	s->prefix_where = vs_load_where_local(ld, NULL, vs_load_pos(ld, event));
 }
 
 static void
@@ -228,7 +228,7 @@ item_space(Loader *ld, void *parent, const VsYcurEvent *event)
 	}
 	g_array_append_val(s->vnet->address_space, prefix);
 	{
-		Where *where = vs_load_where_here(ld, event);
+		Where *where = vs_load_where_local(ld, NULL, vs_load_pos(ld, event));
 
 		g_array_append_val(s->space_wheres, where);
 	}

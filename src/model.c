@@ -685,17 +685,26 @@ static void
 order_rules(VsNsg *nsg)
 {
 	GPtrArray *sources[] = {nsg->rules, nsg->default_rules};
+	guint inbound = 0, outbound = 0;
 
-	g_ptr_array_set_size(nsg->inbound, 0);
-	g_ptr_array_set_size(nsg->outbound, 0);
+	/* counted first, so that each list is allocated once, at its size */
+	for (gsize s = 0; s < G_N_ELEMENTS(sources); s++)
+		for (guint i = 0; i < sources[s]->len; i++)
+			inbound += ((VsRule *)g_ptr_array_index(sources[s], i))->direction ==
+				   VS_DIRECTION_INBOUND;
+	outbound = nsg->rules->len + nsg->default_rules->len - inbound;
+	g_ptr_array_set_size(nsg->inbound, inbound);
+	g_ptr_array_set_size(nsg->outbound, outbound);
+	inbound = outbound = 0;
 	for (gsize s = 0; s < G_N_ELEMENTS(sources); s++) {
 		for (guint i = 0; i < sources[s]->len; i++) {
 			VsRule *rule = g_ptr_array_index(sources[s], i);
 
 			rule->nsg = nsg;
-			g_ptr_array_add(rule->direction == VS_DIRECTION_INBOUND ? nsg->inbound
-										: nsg->outbound,
-					rule);
+			if (rule->direction == VS_DIRECTION_INBOUND)
+				nsg->inbound->pdata[inbound++] = rule;
+			else
+				nsg->outbound->pdata[outbound++] = rule;
 		}
 	}
 	g_ptr_array_sort(nsg->inbound, compare_rule_priority);
@@ -729,6 +738,44 @@ link_peerings(VsModel *model)
 	}
 }
 
+/*
+ * Empties each subnet's and ASG's list of NICs, with room for exactly the
+ * members vs_model_finish() is about to add (one allocation per list, none
+ * wasted: a model has thousands of them).
+ */
+static void
+size_member_lists(VsModel *model)
+{
+	g_autofree guint *subnet_members = g_new0(guint, model->subnets->len);
+	g_autofree guint *asg_members = g_new0(guint, model->asgs->len);
+
+	for (guint i = 0; i < model->nics->len; i++) {
+		const VsNic *nic = g_ptr_array_index(model->nics, i);
+
+		if (nic->subnet != NULL && nic->subnet->id < model->subnets->len)
+			subnet_members[nic->subnet->id]++;
+		for (guint a = 0; a < nic->asgs->len; a++) {
+			const VsAsg *asg = g_ptr_array_index(nic->asgs, a);
+
+			if (asg->id < model->asgs->len)
+				asg_members[asg->id]++;
+		}
+	}
+	for (guint i = 0; i < model->subnets->len; i++) {
+		GPtrArray *nics = ((VsSubnet *)g_ptr_array_index(model->subnets, i))->nics;
+
+		/* growing to the size and back keeps the room */
+		g_ptr_array_set_size(nics, MAX(nics->len, subnet_members[i]));
+		g_ptr_array_set_size(nics, 0);
+	}
+	for (guint i = 0; i < model->asgs->len; i++) {
+		GPtrArray *nics = ((VsAsg *)g_ptr_array_index(model->asgs, i))->nics;
+
+		g_ptr_array_set_size(nics, MAX(nics->len, asg_members[i]));
+		g_ptr_array_set_size(nics, 0);
+	}
+}
+
 gboolean
 vs_model_finish(VsModel *model, VsDiagList *diags)
 {
@@ -743,10 +790,7 @@ vs_model_finish(VsModel *model, VsDiagList *diags)
 	}
 	link_peerings(model);
 
-	for (guint i = 0; i < model->subnets->len; i++)
-		g_ptr_array_set_size(((VsSubnet *)g_ptr_array_index(model->subnets, i))->nics, 0);
-	for (guint i = 0; i < model->asgs->len; i++)
-		g_ptr_array_set_size(((VsAsg *)g_ptr_array_index(model->asgs, i))->nics, 0);
+	size_member_lists(model);
 	g_hash_table_remove_all(model->nic_by_ip);
 
 	for (guint i = 0; i < model->nics->len; i++) {

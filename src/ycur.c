@@ -24,7 +24,9 @@
 
 #include "ycur.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include <yaml.h>
 
 /* the quark name is stringified as written: keep it unformatted */
@@ -56,7 +58,8 @@ struct VsYcur {
 	yaml_parser_t parser;
 	yaml_event_t event;
 	gboolean have_event;
-	const char *data;
+	const char *data; /* the input, or NULL when it is read from fd */
+	int fd;
 	gsize length;
 	VsYcurLimits limits;
 
@@ -76,6 +79,7 @@ struct VsYcur {
 	gsize replay_end;
 	guint64 alias_events; /* events replayed so far */
 	GString *scratch;     /* the value of the replayed scalar being returned */
+	gsize read_offset;    /* of the next byte read from fd */
 };
 
 VsYcurLimits
@@ -96,17 +100,53 @@ recording_clear(gpointer data)
 	g_free(recording->anchor);
 }
 
-VsYcur *
-vs_ycur_new(const char *data, gsize length, const VsYcurLimits *limits)
+/* pread() all of [offset, offset + size) unless the file ends first: the bytes read. */
+static gsize
+read_at(int fd, unsigned char *buffer, gsize size, gsize offset, gboolean *failed)
+{
+	gsize done = 0;
+
+	*failed = FALSE;
+	while (done < size) {
+		ssize_t got = pread(fd, buffer + done, size - done, (off_t)(offset + done));
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			*failed = TRUE;
+			break;
+		}
+		if (got == 0)
+			break;
+		done += (gsize)got;
+	}
+	return done;
+}
+
+/* libyaml's read handler for a cursor over a file: 1 = read (0 bytes at the end). */
+static int
+read_handler(void *data, unsigned char *buffer, size_t size, size_t *size_read)
+{
+	VsYcur *cur = data;
+	gsize want = MIN((gsize)size, cur->length - cur->read_offset);
+	gboolean failed;
+
+	*size_read = read_at(cur->fd, buffer, want, cur->read_offset, &failed);
+	cur->read_offset += *size_read;
+	if (*size_read < want)
+		cur->length = cur->read_offset; /* the file shrank: it ends here */
+	return failed ? 0 : 1;
+}
+
+static VsYcur *
+cursor_new(const VsYcurLimits *limits)
 {
 	VsYcur *cur = g_new0(VsYcur, 1);
 
 	/* yaml_parser_initialize fails only when it cannot allocate its buffers */
 	if (!yaml_parser_initialize(&cur->parser))
 		g_error("libyaml: out of memory");
-	yaml_parser_set_input_string(&cur->parser, (const unsigned char *)data, length);
-	cur->data = data;
-	cur->length = length;
+	cur->fd = -1;
 	cur->limits = limits != NULL ? *limits : vs_ycur_default_limits();
 	cur->log = g_array_new(FALSE, FALSE, sizeof(LogEntry));
 	cur->text = g_string_new(NULL);
@@ -114,6 +154,28 @@ vs_ycur_new(const char *data, gsize length, const VsYcurLimits *limits)
 	cur->recording = g_array_new(FALSE, FALSE, sizeof(Recording));
 	g_array_set_clear_func(cur->recording, recording_clear);
 	cur->scratch = g_string_new(NULL);
+	return cur;
+}
+
+VsYcur *
+vs_ycur_new(const char *data, gsize length, const VsYcurLimits *limits)
+{
+	VsYcur *cur = cursor_new(limits);
+
+	yaml_parser_set_input_string(&cur->parser, (const unsigned char *)data, length);
+	cur->data = data;
+	cur->length = length;
+	return cur;
+}
+
+VsYcur *
+vs_ycur_new_fd(int fd, gsize length, const VsYcurLimits *limits)
+{
+	VsYcur *cur = cursor_new(limits);
+
+	yaml_parser_set_input(&cur->parser, read_handler, cur);
+	cur->fd = fd;
+	cur->length = length;
 	return cur;
 }
 
@@ -173,21 +235,42 @@ report_failure(VsYcur *cur, VsYcurEvent *event, GError **error)
 	return FALSE;
 }
 
-/* Line and column (1-based, columns in characters) of a byte offset in the input. */
+/* Advances line and column (1-based, columns in characters) over n bytes of text. */
 static void
-position_of_offset(const VsYcur *cur, gsize offset, guint *line, guint *column)
+count_position(const char *p, gsize n, guint *line, guint *column)
 {
-	const char *p = cur->data, *end = cur->data + MIN(offset, cur->length);
-
-	*line = 1;
-	*column = 1;
-	for (; p < end; p++) {
+	for (const char *end = p + n; p < end; p++) {
 		if (*p == '\n') {
 			(*line)++;
 			*column = 1;
 		} else if (((guchar)*p & 0xc0) != 0x80) {
 			(*column)++;
 		}
+	}
+}
+
+/* Line and column of a byte offset in the input (read again from the file if need be). */
+static void
+position_of_offset(const VsYcur *cur, gsize offset, guint *line, guint *column)
+{
+	gsize stop = MIN(offset, cur->length);
+
+	*line = 1;
+	*column = 1;
+	if (cur->data != NULL) {
+		count_position(cur->data, stop, line, column);
+		return;
+	}
+	for (gsize at = 0; at < stop;) {
+		char chunk[65536];
+		gboolean failed;
+		gsize got = read_at(cur->fd, (unsigned char *)chunk, MIN(sizeof(chunk), stop - at),
+				    at, &failed);
+
+		if (got == 0)
+			break;
+		count_position(chunk, got, line, column);
+		at += got;
 	}
 }
 

@@ -12,7 +12,8 @@
  * sees an alias; a "billion laughs" file hits the bound and stops, quickly.
  * YAML syntax errors come out as a GError plus the position of the problem
  * (reader errors, which libyaml reports without a mark, are placed from their
- * byte offset).
+ * byte offset).  The input is text in memory or a file read as it is parsed
+ * (vs_ycur_new_fd), so that a large model is never held whole.
  *
  * Only ycur.c, load.c and scenario.c include <yaml.h>; this header does not.
  */
@@ -67,6 +68,14 @@ typedef struct VsYcur VsYcur;
  * limits may be NULL for the defaults.
  */
 VsYcur *vs_ycur_new(const char *data, gsize length, const VsYcurLimits *limits);
+/*
+ * A cursor over the first length bytes of the file open on fd (borrowed: it
+ * must stay open while the cursor lives), read with pread() from offset 0 in
+ * the parser's own small chunks, so that a large file is never held in memory
+ * whole.  A file that shrinks meanwhile ends early (and is a syntax error
+ * where that cuts a node); bytes past length are never read.
+ */
+VsYcur *vs_ycur_new_fd(int fd, gsize length, const VsYcurLimits *limits);
 void vs_ycur_free(VsYcur *cur);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsYcur, vs_ycur_free)
 

@@ -5,7 +5,9 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "load.h"
 #include "suites.h"
@@ -1392,6 +1394,70 @@ START_TEST(test_include_header_must_match)
 END_TEST
 
 /* Every shipped example model loads without errors (the integrator checks the count). */
+/*
+ * A regular file is read in 64 KiB chunks (load.c) while text in memory is
+ * read whole: both must give the same diagnostics, also for a UTF-8 sequence,
+ * a bad byte or a NUL cut by a chunk boundary, and for libyaml's own reader
+ * errors past the first chunk (placed by reading the file again).
+ */
+static const struct {
+	const char *tail; /* written at the offset */
+	gsize tail_length;
+	gsize offset;
+	const char *expected; /* in the first message, or NULL for a valid file */
+} chunk_cases[] = {
+	{Y("\xc3\xa9"), 65535, NULL},
+	{Y("\xc3\xa9"), 65536, NULL},
+	{Y("\xe2\x82\xac"), 65534, NULL},
+	{Y("\xe2\x82\xac"), 65535, NULL},
+	{Y("\xc3\x28"), 65535, "offset 65535"},
+	{Y("\xe2\x82\x28"), 65535, "offset 65535"},
+	{Y("\0"), 65536, "NUL byte at offset 65536"},
+	{Y("\x01"), 131071, "(#x1 at byte 131071)"},
+};
+
+START_TEST(test_chunked_file_reads_like_memory)
+{
+	g_autoptr(GString) text = g_string_new("name: t\n");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(VsDiagList) from_file = vs_diag_list_new(0);
+	g_autoptr(VsDiagList) from_memory = vs_diag_list_new(0);
+	g_autoptr(VsModel) file_model = NULL, memory_model = NULL;
+	g_autofree char *path = NULL, *file_diags = NULL, *memory_diags = NULL;
+	int fd;
+
+	while (text->len < chunk_cases[_i].offset) {
+		gsize room = chunk_cases[_i].offset - text->len;
+
+		g_string_append_c(text, '#');
+		for (gsize n = 1; n < MIN(room, 70); n++)
+			g_string_append_c(text, n + 1 == MIN(room, 70) && room > 70 ? '\n' : 'x');
+	}
+	g_string_append_len(text, chunk_cases[_i].tail, (gssize)chunk_cases[_i].tail_length);
+	g_string_append(text, "\nlocation: westeurope\n");
+	fd = g_file_open_tmp("vnetsim-chunks-XXXXXX.yaml", &path, &error);
+	ck_assert_msg(fd >= 0, "%s", error ? error->message : "");
+	close(fd);
+	ck_assert(g_file_set_contents(path, text->str, (gssize)text->len, NULL));
+
+	file_model = vs_load_file(path, from_file, NULL);
+	memory_model = vs_load_data(text->str, text->len, path, from_memory, NULL);
+	g_unlink(path);
+	vs_diag_list_sort(from_file);
+	vs_diag_list_sort(from_memory);
+	file_diags = all_diags(from_file);
+	memory_diags = all_diags(from_memory);
+	ck_assert_str_eq(file_diags, memory_diags);
+	ck_assert_int_eq(file_model != NULL, memory_model != NULL);
+	if (chunk_cases[_i].expected == NULL)
+		ck_assert_msg(file_model != NULL, "case %d:%s", _i, file_diags);
+	else
+		ck_assert_msg(strstr(file_diags, chunk_cases[_i].expected) != NULL,
+			      "case %d: expected '%s' in:%s", _i, chunk_cases[_i].expected,
+			      file_diags);
+}
+END_TEST
+
 START_TEST(test_example_models_load)
 {
 	g_autofree char *dir_path = g_build_filename(VS_TOP_SRCDIR, "models", NULL);
@@ -1444,6 +1510,8 @@ load_suite(void)
 	tcase_add_test(files, test_include_cycle);
 	tcase_add_test(files, test_include_header_must_match);
 	tcase_add_test(files, test_example_models_load);
+	tcase_add_loop_test(files, test_chunked_file_reads_like_memory, 0,
+			    G_N_ELEMENTS(chunk_cases));
 	suite_add_tcase(suite, errors);
 	suite_add_tcase(suite, limits);
 	suite_add_tcase(suite, models);
