@@ -231,12 +231,16 @@ vs_hosts_check_listener(VsHop *hop, const VsVm *vm, const VsPacket *packet, gboo
 			     vm->name, packet->destination_port);
 		return TRUE;
 	}
-	listed = vs_port_ranges_to_string(vm->listening_ports, ", ");
 	if (port_listed(vm->listening_ports, packet->destination_port)) {
-		explain_line(explain, hop, "%s listens on %s: port %u accepts the connection.",
-			     vm->name, listed, packet->destination_port);
+		if (explain) {
+			listed = vs_port_ranges_to_string(vm->listening_ports, ", ");
+			explain_line(explain, hop,
+				     "%s listens on %s: port %u accepts the connection.", vm->name,
+				     listed, packet->destination_port);
+		}
 		return TRUE;
 	}
+	listed = vs_port_ranges_to_string(vm->listening_ports, ", ");
 	explain_line(explain, hop, "%s listens on %s only: nothing accepts port %u.", vm->name,
 		     listed, packet->destination_port);
 	add_issue(hop, VS_ORIGIN_LOCAL, VS_ISSUE_SEVERITY_ERROR, VS_ISSUE_NO_LISTENER,
@@ -244,6 +248,13 @@ vs_hosts_check_listener(VsHop *hop, const VsVm *vm, const VsPacket *packet, gboo
 				  "%s): the connection is refused, so every probe fails.",
 				  packet->destination_port, vm->name, listed));
 	return FALSE;
+}
+
+gboolean
+vs_hosts_listener_answers(const VsVm *vm, const VsPacket *packet)
+{
+	return packet->protocol != VS_PROTO_TCP || vm->listening_ports == NULL ||
+	       port_listed(vm->listening_ports, packet->destination_port);
 }
 
 static const VsInternetEndpoint *
@@ -324,6 +335,20 @@ vs_hosts_check_internet(VsHop *hop, const VsModel *model, const VsPacket *packet
 				  "are %s): the connection is refused, so every probe fails.",
 				  packet->destination_port, endpoint->name, ip, listed));
 	return FALSE;
+}
+
+gboolean
+vs_hosts_internet_answers(const VsModel *model, const VsPacket *packet, VsIssueType *type)
+{
+	const VsInternetEndpoint *endpoint = find_endpoint(model, packet->destination);
+
+	if (endpoint == NULL) {
+		*type = VS_ISSUE_UNKNOWN;
+		return model->internet_reachable;
+	}
+	*type = VS_ISSUE_NO_LISTENER;
+	return packet->protocol != VS_PROTO_TCP || endpoint->listening_ports == NULL ||
+	       port_listed(endpoint->listening_ports, packet->destination_port);
 }
 
 /* ---------------------------------------------------------------- the agent */

@@ -59,6 +59,18 @@ gboolean vs_hosts_check_internet(VsHop *hop, const VsModel *model, const VsPacke
 				 gboolean explain);
 
 /*
+ * The decisions of vs_hosts_check_listener and vs_hosts_check_internet
+ * alone, with no issue, string or allocation, for verdict-only walks (the
+ * check functions and these agree by construction: the differential test
+ * compares both walks).  vs_hosts_internet_answers sets *type to the type of
+ * the issue vs_hosts_check_internet would raise when nothing answers.  (A
+ * guest firewall's decision is vs_firewall_evaluate; the agent's is
+ * vm->network_watcher_agent; load raises warnings only.)
+ */
+gboolean vs_hosts_listener_answers(const VsVm *vm, const VsPacket *packet);
+gboolean vs_hosts_internet_answers(const VsModel *model, const VsPacket *packet, VsIssueType *type);
+
+/*
  * Connection troubleshoot runs from the Network Watcher agent on the source
  * VM: without it (networkWatcherAgent: false) nothing is sent.  Adds an Error
  * of type AgentStopped, origin Local, to hop and returns FALSE; TRUE when the

@@ -53,4 +53,8 @@ const GArray *vs_route_index_routes(const VsRouteIndex *index, const VsSubnet *s
 const VsEffectiveRoute *vs_route_lookup(const VsRouteIndex *index, const VsSubnet *subnet,
 					VsIp4 destination);
 
+/* A hint, with no effect on any answer: start fetching what a lookup in subnet's routes
+ * reads first. */
+void vs_route_index_prefetch(const VsRouteIndex *index, const VsSubnet *subnet);
+
 #endif

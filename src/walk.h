@@ -24,6 +24,9 @@ typedef struct {
 	/* GUINT_TO_POINTER(public ip) -> VsNic*, borrowed: a destination that is a VM's
 	 * public address continues from the Internet hop to that VM */
 	GHashTable *nic_by_public_ip;
+	/* vnets x vnets (by VNet id, from then to): vs_model_connected_peering, borrowed
+	 * peerings, computed once (a walk asks at every crossing) */
+	const VsPeering **connected_peerings;
 } VsEngine;
 
 VsEngine *vs_engine_new(const VsModel *model);

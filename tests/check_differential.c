@@ -410,6 +410,62 @@ START_TEST(test_compiled_nsgs_agree_with_scan)
 }
 END_TEST
 
+/*
+ * The NSG index's table of address owners (an open-addressing table that the
+ * walk and the ASG sides of compiled NSGs use) against the model's own
+ * vs_model_find_nic_by_ip: every NIC's address, its neighbours, and random
+ * addresses inside and outside the VNets, on a generated model.
+ */
+START_TEST(test_owner_table_agrees_with_model)
+{
+	VsGenParams params = {1000, 2000, 100, 13, TRUE};
+	g_autoptr(GString) text = g_string_new(NULL);
+	g_autoptr(VsDiagList) diags = vs_diag_list_new(0);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(VsModel) model = NULL;
+	g_autoptr(VsTagIndex) tags = NULL;
+	g_autoptr(VsNsgIndex) index = NULL;
+	guint64 state = 7;
+	guint checked = 0, owned = 0;
+
+	vs_gen_model(text, &params);
+	model = vs_load_data(text->str, text->len, "generated.yaml", diags, &error);
+	ck_assert_msg(model != NULL, "%s", error ? error->message : "?");
+	tags = vs_tag_index_new(model);
+	index = vs_nsg_index_new(model, tags, 0);
+	for (guint q = 0; q < model->nics->len * 3 + 20000; q++) {
+		const VsNic *nic = g_ptr_array_index(model->nics, below(&state, model->nics->len));
+		VsIp4 address = q < model->nics->len * 3
+					? nic->private_ip + (q % 3) - 1
+					: (q % 2 ? (VsIp4)next(&state)
+						 : nic->private_ip ^ (VsIp4)below(&state, 256));
+		const VsNic *expected = vs_model_find_nic_by_ip(model, address);
+		VsAddressOwner owner = {0};
+		char ip[16];
+
+		vs_nsg_index_owner(index, address, &owner);
+		ck_assert_msg(owner.resolved, "owner of %s not marked resolved",
+			      vs_ip4_format(address, ip));
+		ck_assert_msg(owner.nic == expected, "owner of %s: the index says %s, the model %s",
+			      vs_ip4_format(address, ip), owner.nic ? owner.nic->name : "none",
+			      expected ? expected->name : "none");
+		if (expected != NULL) {
+			ck_assert_uint_eq(owner.asg_count, expected->asgs->len);
+			for (guint a = 0; a < owner.asg_count; a++)
+				ck_assert_uint_eq(
+					owner.asg_ids[a],
+					((const VsAsg *)g_ptr_array_index(expected->asgs, a))->id);
+			owned++;
+		}
+		checked++;
+	}
+	ck_assert_uint_gt(owned, model->nics->len);
+	ck_assert_uint_gt(checked - owned, 10000);
+	printf("differential: the owner table agrees with the model on %u addresses (%u owned)\n",
+	       checked, owned);
+}
+END_TEST
+
 Suite *
 differential_suite(void)
 {
@@ -419,6 +475,7 @@ differential_suite(void)
 	tcase_set_timeout(tc, 600);
 	tcase_add_loop_test(tc, test_engine_agrees_with_naive, 0, G_N_ELEMENTS(models));
 	tcase_add_test(tc, test_compiled_nsgs_agree_with_scan);
+	tcase_add_test(tc, test_owner_table_agrees_with_model);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,13 +2,14 @@
  * check_route.c - effective routes and longest-prefix match: the system
  * routes, the adjustments of the four None routes, peering routes, user
  * routes beating system routes on an equal prefix, routes to service tags
- * (Azure's order on an equal prefix), and an oracle test of vs_route_lookup
- * against a naive scan.
+ * (Azure's order on an equal prefix), and oracle tests of vs_route_lookup and
+ * of the block search under it against naive scans.
  */
 #include "config.h"
 
 #include <string.h>
 
+#include "block-search.h"
 #include "load.h"
 #include "model-builder.h"
 #include "route.h"
@@ -312,7 +313,8 @@ START_TEST(test_oracle_lookup)
 		VsVnet *vnet = mb_vnet(model, "v", round % 2 ? "10.0.0.0/16" : "10.0.0.0/8");
 		VsSubnet *subnet = mb_subnet(model, vnet, "s", "10.0.0.0/24");
 		VsRouteTable *table = mb_route_table(model, "rt");
-		guint n = (guint)g_rand_int_range(rand, 0, 120);
+		/* the last rounds have hundreds of segments: more than one line of summary */
+		guint n = (guint)g_rand_int_range(rand, 0, round < 25 ? 120 : 700);
 		const GArray *routes;
 
 		for (guint r = 0; r < n; r++) {
@@ -344,6 +346,47 @@ START_TEST(test_oracle_lookup)
 		}
 	}
 	ck_assert_uint_ge(queries, 5000);
+	g_rand_free(rand);
+}
+END_TEST
+
+/* The cache-line block search (block-search.h) of the route and NSG tables against a
+ * linear scan, on sorted arrays of every size from 1 to 700 keys, fixed seed. */
+START_TEST(test_block_search)
+{
+	GRand *rand = g_rand_new_with_seed(777);
+	guint searches = 0;
+
+	for (guint count = 1; count <= 700; count++) {
+		g_autofree guint32 *keys = g_new(guint32, count);
+		g_autofree guint32 *summary = g_new(guint32, vs_block_summary_count(count));
+
+		keys[0] = 0;
+		for (guint i = 1; i < count; i++)
+			keys[i] = keys[i - 1] + 1 +
+				  (g_rand_boolean(rand) ? 0 : g_rand_int(rand) % 5000);
+		for (guint j = 0; j < vs_block_summary_count(count); j++)
+			summary[j] = keys[j * VS_BLOCK_KEYS];
+		for (guint q = 0; q < 40; q++, searches++) {
+			/* keys themselves, their neighbours and random values */
+			guint32 at = keys[g_rand_int_range(rand, 0, (gint32)count)];
+			guint32 value = q % 4 == 0   ? at
+					: q % 4 == 1 ? at - 1
+					: q % 4 == 2 ? at + 1
+						     : g_rand_int(rand);
+			guint expected = 0;
+
+			if (q % 4 == 1 && at == 0)
+				value = 0;
+			for (guint i = 0; i < count; i++)
+				if (keys[i] <= value)
+					expected = i;
+			ck_assert_msg(vs_block_search(summary, keys, count, value) == expected,
+				      "%u keys, value %u: block search %u, scan %u", count, value,
+				      vs_block_search(summary, keys, count, value), expected);
+		}
+	}
+	ck_assert_uint_ge(searches, 28000);
 	g_rand_free(rand);
 }
 END_TEST
@@ -431,6 +474,7 @@ route_suite(void)
 	suite_add_tcase(suite, lookup);
 
 	tcase_add_test(oracle, test_oracle_lookup);
+	tcase_add_test(oracle, test_block_search);
 	tcase_set_timeout(oracle, 60);
 	suite_add_tcase(suite, oracle);
 	return suite;
