@@ -119,6 +119,16 @@ vs_port_range_is_any(VsPortRange r)
 	return r.lo == 0 && r.hi == 65535;
 }
 
+/* Whether one range of a VsPortRange list is "*": only such a rule side reaches ICMP, ESP, AH. */
+static inline gboolean
+vs_port_ranges_include_any(const GArray *ranges)
+{
+	for (guint i = 0; i < ranges->len; i++)
+		if (vs_port_range_is_any(g_array_index(ranges, VsPortRange, i)))
+			return TRUE;
+	return FALSE;
+}
+
 /* Case-insensitive: Tcp, Udp, Icmp, Esp, Ah, "*" (also "Any" and "All"). */
 gboolean vs_protocol_parse(const char *text, VsProtocol *out);
 /* Azure's spelling: "Tcp", "Udp", "Icmp", "Esp", "Ah", "*". */
@@ -136,6 +146,25 @@ static inline gboolean
 vs_protocol_has_ports(VsProtocol proto)
 {
 	return proto == VS_PROTO_TCP || proto == VS_PROTO_UDP;
+}
+
+/*
+ * Whether a list of port ranges (a rule side, a firewall rule's local ports)
+ * matches port of protocol: without ports (ICMP, ESP, AH) the list matches only
+ * when one of its ranges is "*".
+ */
+static inline gboolean
+vs_ports_match(const GArray *ranges, VsProtocol protocol, guint16 port)
+{
+	gboolean has_ports = vs_protocol_has_ports(protocol);
+
+	for (guint i = 0; i < ranges->len; i++) {
+		VsPortRange range = g_array_index(ranges, VsPortRange, i);
+
+		if (has_ports ? vs_port_range_contains(range, port) : vs_port_range_is_any(range))
+			return TRUE;
+	}
+	return FALSE;
 }
 
 #endif

@@ -81,6 +81,7 @@
 
 #include <string.h>
 
+#include "content-key.h"
 #include "nsg.h"
 #include "route.h"
 #include "verdict.h"
@@ -175,20 +176,6 @@ prefixes_cuts(const GArray *prefixes, VsIp4 lo, VsIp4 hi, GArray *cuts)
 	return overlaps;
 }
 
-static gboolean
-ports_match(const GArray *ranges, VsProtocol protocol, guint16 port)
-{
-	gboolean has_ports = vs_protocol_has_ports(protocol);
-
-	for (guint i = 0; i < ranges->len; i++) {
-		VsPortRange range = g_array_index(ranges, VsPortRange, i);
-
-		if (has_ports ? vs_port_range_contains(range, port) : vs_port_range_is_any(range))
-			return TRUE;
-	}
-	return FALSE;
-}
-
 static void
 add_port_cuts(GArray *cuts, const GArray *ranges)
 {
@@ -214,49 +201,6 @@ first_nic_of(const VsModel *model, guint vm)
 }
 
 /* ---------------------------------------------------------------- settings */
-
-static void
-put_ports(GString *out, const GArray *ranges)
-{
-	if (ranges == NULL) {
-		g_string_append(out, "all;");
-		return;
-	}
-	for (guint i = 0; i < ranges->len; i++) {
-		VsPortRange range = g_array_index(ranges, VsPortRange, i);
-
-		g_string_append_printf(out, "%u-%u,", range.lo, range.hi);
-	}
-	g_string_append_c(out, ';');
-}
-
-static void
-put_firewall(GString *out, const VsGuestFirewall *firewall)
-{
-	if (firewall == NULL) {
-		g_string_append(out, "nofw;");
-		return;
-	}
-	g_string_append_printf(out, "fw %d %d %d ", firewall->default_inbound,
-			       firewall->default_outbound, firewall->default_forward);
-	for (guint r = 0; r < firewall->rules->len; r++) {
-		const VsFwRule *rule = g_ptr_array_index(firewall->rules, r);
-
-		/* names are reported, so they are part of what a rule is */
-		g_string_append_printf(out, "[%zu:%s %d %d %d ", strlen(rule->name), rule->name,
-				       rule->direction, rule->action, rule->protocol);
-		put_ports(out, rule->local_ports);
-		for (guint a = 0; rule->remote_addresses != NULL && a < rule->remote_addresses->len;
-		     a++) {
-			VsPrefix prefix = g_array_index(rule->remote_addresses, VsPrefix, a);
-
-			g_string_append_printf(out, "%08x/%u,", prefix.addr, prefix.len);
-		}
-		if (rule->remote_addresses == NULL)
-			g_string_append(out, "any");
-		g_string_append_c(out, ']');
-	}
-}
 
 static guint32
 intern(GHashTable *ids, GString *text)
@@ -296,11 +240,11 @@ settings(View *view, guint items, gboolean singletons)
 		g_string_printf(text, "s %d %d %d %d ", nic->nsg != NULL ? (int)nic->nsg->id : -1,
 				nic->vm->network_watcher_agent, nic->has_public_ip,
 				nic->ip_forwarding);
-		put_firewall(text, nic->vm->guest_firewall);
+		vs_content_key_firewall(text, nic->vm->guest_firewall);
 		view->source_props[i] = intern(ids, text);
 		g_string_printf(text, "d %d ", nic->nsg != NULL ? (int)nic->nsg->id : -1);
-		put_ports(text, nic->vm->listening_ports);
-		put_firewall(text, nic->vm->guest_firewall);
+		vs_content_key_ports(text, nic->vm->listening_ports);
+		vs_content_key_firewall(text, nic->vm->guest_firewall);
 		view->destination_props[i] = intern(ids, text);
 	}
 }
@@ -419,8 +363,8 @@ static gboolean
 rule_live(const VsBlocks *blocks, const VsRule *rule)
 {
 	return vs_protocol_matches(rule->protocol, blocks->protocol) &&
-	       ports_match(rule->source_ports, blocks->protocol, VS_VERDICT_SOURCE_PORT) &&
-	       ports_match(rule->destination_ports, blocks->protocol, blocks->port);
+	       vs_ports_match(rule->source_ports, blocks->protocol, VS_VERDICT_SOURCE_PORT) &&
+	       vs_ports_match(rule->destination_ports, blocks->protocol, blocks->port);
 }
 
 static void
@@ -668,15 +612,6 @@ typedef struct {
 	GArray *named;       /* guint: ASG ids some kept rule side names */
 } End;
 
-static gboolean
-all_ports(const GArray *ranges)
-{
-	for (guint i = 0; i < ranges->len; i++)
-		if (vs_port_range_is_any(g_array_index(ranges, VsPortRange, i)))
-			return TRUE;
-	return FALSE;
-}
-
 /* Whether a rule side may match an address of the end; adds its tests to the end. */
 static gboolean
 side_scope(const View *view, const VsAddressMatch *match, const VsSubnet *subnet, End *end)
@@ -747,9 +682,9 @@ scope_nsg(const VsBlocks *blocks, const View *view, const VsNsg *nsg, VsDirectio
 		 * every packet that gets this far: the rules after it are never reached. */
 		if (source->cuts->len == cuts[0] && destination->cuts->len == cuts[1] &&
 		    source->named->len == named[0] && destination->named->len == named[1] &&
-		    (blocks->one_port ||
-		     (rule->protocol == VS_PROTO_ANY && all_ports(rule->source_ports) &&
-		      all_ports(rule->destination_ports))))
+		    (blocks->one_port || (rule->protocol == VS_PROTO_ANY &&
+					  vs_port_ranges_include_any(rule->source_ports) &&
+					  vs_port_ranges_include_any(rule->destination_ports))))
 			break;
 	}
 }

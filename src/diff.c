@@ -45,44 +45,16 @@
 
 #include <string.h>
 
+#include "content-key.h"
+
 /* ---------------------------------------------------------------- content */
-
-static void
-put_prefixes(GString *out, const GArray *prefixes)
-{
-	if (prefixes == NULL) {
-		g_string_append(out, "any;");
-		return;
-	}
-	for (guint i = 0; i < prefixes->len; i++) {
-		VsPrefix prefix = g_array_index(prefixes, VsPrefix, i);
-
-		g_string_append_printf(out, "%08x/%u,", prefix.addr, prefix.len);
-	}
-	g_string_append_c(out, ';');
-}
-
-static void
-put_ports(GString *out, const GArray *ranges)
-{
-	if (ranges == NULL) {
-		g_string_append(out, "all;");
-		return;
-	}
-	for (guint i = 0; i < ranges->len; i++) {
-		VsPortRange range = g_array_index(ranges, VsPortRange, i);
-
-		g_string_append_printf(out, "%u-%u,", range.lo, range.hi);
-	}
-	g_string_append_c(out, ';');
-}
 
 static void
 put_match(GString *out, const VsAddressMatch *match)
 {
 	g_string_append_printf(out, "m%d/%d/", match->kind, match->tag);
 	if (match->kind == VS_MATCH_PREFIXES)
-		put_prefixes(out, match->prefixes);
+		vs_content_key_prefixes(out, match->prefixes);
 	if (match->kind == VS_MATCH_TAG && match->user_tag != NULL)
 		g_string_append_printf(out, "%zu:%s", strlen(match->user_tag->name),
 				       match->user_tag->name);
@@ -106,28 +78,8 @@ put_rules(GString *out, const GPtrArray *rules)
 				       rule->direction, rule->access, rule->protocol);
 		put_match(out, &rule->source);
 		put_match(out, &rule->destination);
-		put_ports(out, rule->source_ports);
-		put_ports(out, rule->destination_ports);
-		g_string_append_c(out, ']');
-	}
-}
-
-static void
-put_firewall(GString *out, const VsGuestFirewall *firewall)
-{
-	if (firewall == NULL) {
-		g_string_append(out, "nofw;");
-		return;
-	}
-	g_string_append_printf(out, "fw %d %d %d ", firewall->default_inbound,
-			       firewall->default_outbound, firewall->default_forward);
-	for (guint r = 0; r < firewall->rules->len; r++) {
-		const VsFwRule *rule = g_ptr_array_index(firewall->rules, r);
-
-		g_string_append_printf(out, "[%zu:%s %d %d %d ", strlen(rule->name), rule->name,
-				       rule->direction, rule->action, rule->protocol);
-		put_ports(out, rule->local_ports);
-		put_prefixes(out, rule->remote_addresses);
+		vs_content_key_ports(out, rule->source_ports);
+		vs_content_key_ports(out, rule->destination_ports);
 		g_string_append_c(out, ']');
 	}
 }
@@ -148,8 +100,8 @@ put_side(GString *out, const VsNic *nic)
 	if (vm != NULL) {
 		g_string_append_printf(out, " vm %zu:%s %d ", strlen(vm->name), vm->name,
 				       vm->network_watcher_agent);
-		put_ports(out, vm->listening_ports);
-		put_firewall(out, vm->guest_firewall);
+		vs_content_key_ports(out, vm->listening_ports);
+		vs_content_key_firewall(out, vm->guest_firewall);
 	}
 	g_string_append_c(out, '\n');
 }
@@ -187,7 +139,7 @@ global_content(const VsModel *model)
 
 		g_string_append_printf(out, "vnet %zu:%s %s ", strlen(vnet->name), vnet->name,
 				       vnet->location != NULL ? vnet->location : "");
-		put_prefixes(out, vnet->address_space);
+		vs_content_key_prefixes(out, vnet->address_space);
 		for (guint p = 0; p < vnet->peerings->len; p++) {
 			const VsPeering *peering = g_ptr_array_index(vnet->peerings, p);
 
@@ -226,7 +178,7 @@ global_content(const VsModel *model)
 		const VsServiceTag *tag = g_ptr_array_index(model->service_tags, i);
 
 		g_string_append_printf(out, "tag %zu:%s ", strlen(tag->name), tag->name);
-		put_prefixes(out, tag->prefixes);
+		vs_content_key_prefixes(out, tag->prefixes);
 	}
 	g_string_append_printf(out, "\ninternet %d\n", model->internet_reachable);
 	for (guint i = 0; i < model->internet_endpoints->len; i++) {
@@ -234,7 +186,7 @@ global_content(const VsModel *model)
 			g_ptr_array_index(model->internet_endpoints, i);
 
 		g_string_append_printf(out, "endpoint %08x ", endpoint->address);
-		put_ports(out, endpoint->listening_ports);
+		vs_content_key_ports(out, endpoint->listening_ports);
 	}
 	return g_string_free(out, FALSE);
 }

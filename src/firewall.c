@@ -11,19 +11,7 @@
 static gboolean
 ports_match(const GArray *ports, const VsPacket *packet, guint port)
 {
-	if (ports == NULL)
-		return TRUE;
-	if (!vs_protocol_has_ports(packet->protocol)) {
-		/* ICMP has no ports: only an any-port criterion admits it */
-		for (guint i = 0; i < ports->len; i++)
-			if (vs_port_range_is_any(g_array_index(ports, VsPortRange, i)))
-				return TRUE;
-		return FALSE;
-	}
-	for (guint i = 0; i < ports->len; i++)
-		if (vs_port_range_contains(g_array_index(ports, VsPortRange, i), port))
-			return TRUE;
-	return FALSE;
+	return ports == NULL || vs_ports_match(ports, packet->protocol, port);
 }
 
 static gboolean

@@ -214,15 +214,6 @@ port_spans(const GArray *ranges)
 	return spans;
 }
 
-static gboolean
-all_ports(const GArray *ranges)
-{
-	for (guint i = 0; i < ranges->len; i++)
-		if (vs_port_range_is_any(g_array_index(ranges, VsPortRange, i)))
-			return TRUE;
-	return FALSE;
-}
-
 static GArray *
 span_set_of(Span span)
 {
@@ -261,7 +252,8 @@ rule_terms(GArray *terms, const VsTagIndex *tags, const VsRule *rule, const VsSu
 		has_with = FALSE;
 		break;
 	}
-	if (!all_ports(rule->source_ports) || !all_ports(rule->destination_ports))
+	if (!vs_port_ranges_include_any(rule->source_ports) ||
+	    !vs_port_ranges_include_any(rule->destination_ports))
 		has_without = FALSE;
 	if (sources->len == 0 || destinations->len == 0)
 		return;

@@ -363,15 +363,6 @@ port_spans(const GArray *ranges, GArray *spans)
 	}
 }
 
-static gboolean
-admits_portless(const GArray *ranges)
-{
-	for (guint i = 0; i < ranges->len; i++)
-		if (vs_port_range_is_any(g_array_index(ranges, VsPortRange, i)))
-			return TRUE;
-	return FALSE;
-}
-
 static Builder *
 build(const VsNsgIndex *index, const GPtrArray *rules)
 {
@@ -398,9 +389,9 @@ build(const VsNsgIndex *index, const GPtrArray *rules)
 		for (VsProtocol p = VS_PROTO_TCP; p <= VS_PROTO_AH; p++)
 			if (vs_protocol_matches(rule->protocol, p))
 				set_bit(set_words(c, c->protocol_set[p]), r);
-		if (admits_portless(rule->source_ports))
+		if (vs_port_ranges_include_any(rule->source_ports))
 			set_bit(set_words(c, c->source_portless_set), r);
-		if (admits_portless(rule->destination_ports))
+		if (vs_port_ranges_include_any(rule->destination_ports))
 			set_bit(set_words(c, c->destination_portless_set), r);
 		add_asgs(c, 0, &rule->source, r);
 		add_asgs(c, 1, &rule->destination, r);

@@ -426,20 +426,6 @@ address_matches(const VsTagIndex *index, const VsAddressMatch *match, const VsSu
 	}
 }
 
-static gboolean
-ports_match(const GArray *ranges, VsProtocol protocol, guint16 port)
-{
-	gboolean has_ports = vs_protocol_has_ports(protocol);
-
-	for (guint i = 0; i < ranges->len; i++) {
-		VsPortRange range = g_array_index(ranges, VsPortRange, i);
-
-		if (has_ports ? vs_port_range_contains(range, port) : vs_port_range_is_any(range))
-			return TRUE;
-	}
-	return FALSE;
-}
-
 VsRuleMatch
 vs_rule_match(const VsTagIndex *index, const VsRule *rule, const VsSubnet *subnet,
 	      const VsPacket *packet)
@@ -448,11 +434,11 @@ vs_rule_match(const VsTagIndex *index, const VsRule *rule, const VsSubnet *subne
 		return VS_RULE_MISS_PROTOCOL;
 	if (!address_matches(index, &rule->source, subnet, packet->source))
 		return VS_RULE_MISS_SOURCE_ADDRESS;
-	if (!ports_match(rule->source_ports, packet->protocol, packet->source_port))
+	if (!vs_ports_match(rule->source_ports, packet->protocol, packet->source_port))
 		return VS_RULE_MISS_SOURCE_PORT;
 	if (!address_matches(index, &rule->destination, subnet, packet->destination))
 		return VS_RULE_MISS_DESTINATION_ADDRESS;
-	if (!ports_match(rule->destination_ports, packet->protocol, packet->destination_port))
+	if (!vs_ports_match(rule->destination_ports, packet->protocol, packet->destination_port))
 		return VS_RULE_MISS_DESTINATION_PORT;
 	return VS_RULE_MATCHED;
 }
