@@ -248,6 +248,14 @@ vs_cmd_write(const GString *text)
 	fputs(text->str, stdout);
 }
 
+void
+vs_cmd_flush(GString *out, gpointer data)
+{
+	(void)data;
+	vs_cmd_write(out);
+	g_string_truncate(out, 0);
+}
+
 gboolean
 vs_cmd_vm_command(const char *command, const char *summary, int *argc, char ***argv,
 		  VsModel **model, const VsNic **nic, VsFormat *format)

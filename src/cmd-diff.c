@@ -58,17 +58,20 @@ vs_cmd_diff(int argc, char **argv)
 	old_engine = vs_engine_new(old_model);
 	new_engine = vs_engine_new(new_model);
 	diff = vs_diff_new(old_engine, new_engine);
-	differences = vs_diff_differences(diff);
 
 	if (format == VS_FORMAT_JSON) {
+		differences = vs_diff_differences(diff);
 		vs_render_diff_json(out, diff, differences);
 	} else if (format == VS_FORMAT_SARIF) {
 		g_autoptr(VsDiagList) diags = vs_diag_list_new(G_MAXUINT);
 
+		differences = vs_diff_differences(diff);
 		vs_diff_to_diags(diff, differences, diags);
 		vs_render_sarif(out, diags, sarif_rules, G_N_ELEMENTS(sarif_rules));
 	} else {
-		vs_render_diff_text(out, diff, differences);
+		/* streamed: a change to a hub appliance of a large estate can alter
+		 * hundreds of millions of flows */
+		vs_render_diff_text_flushing(out, diff, VS_RENDER_MATRIX_CHUNK, vs_cmd_flush, NULL);
 	}
 	vs_cmd_write(out);
 	return vs_diff_changed(diff) ? VS_EXIT_FAILED : VS_EXIT_OK;

@@ -16,16 +16,6 @@
 
 static const char *const protocol_names[] = {"tcp", "udp", "icmp", NULL};
 
-/* Writes what the CSV renderer has so far and empties it: the rows of a large estate
- * stream out instead of piling up. */
-static void
-flush_out(GString *out, gpointer data)
-{
-	(void)data;
-	vs_cmd_write(out);
-	g_string_truncate(out, 0);
-}
-
 int
 vs_cmd_matrix(int argc, char **argv)
 {
@@ -88,7 +78,7 @@ vs_cmd_matrix(int argc, char **argv)
 	if (format == VS_FORMAT_JSON)
 		vs_render_matrix_json(out, matrix);
 	else if (format == VS_FORMAT_CSV)
-		vs_render_matrix_csv_flushing(out, matrix, flush_out, NULL);
+		vs_render_matrix_csv_flushing(out, matrix, vs_cmd_flush, NULL);
 	else
 		vs_render_matrix_text(out, matrix);
 	vs_cmd_write(out);

@@ -160,4 +160,9 @@ VsNic *vs_cmd_resolve_nic_with_ip(const char *command, const char *option, const
 /* Writes a rendered result to stdout, as is (fputs, no charset conversion). */
 void vs_cmd_write(const GString *text);
 
+/* A VsRenderFlush: writes what a renderer has so far and empties it, so that the
+ * rows of a large estate (matrix, diff: hundreds of millions) stream out instead
+ * of piling up.  data is unused. */
+void vs_cmd_flush(GString *out, gpointer data);
+
 #endif

@@ -819,7 +819,7 @@ pair_differences(const VsDiff *diff, guint source, guint destination)
 }
 
 static void
-append_pair(const VsDiff *diff, GArray *out, guint source, guint destination)
+emit_pair(const VsDiff *diff, guint source, guint destination, VsDiffFunc func, gpointer data)
 {
 	const GArray *found = pair_differences(diff, source, destination);
 
@@ -828,7 +828,7 @@ append_pair(const VsDiff *diff, GArray *out, guint source, guint destination)
 
 		difference.source = source;
 		difference.destination = destination;
-		g_array_append_val(out, difference);
+		func(&difference, data);
 	}
 }
 
@@ -840,10 +840,9 @@ compare_guint(gconstpointer a, gconstpointer b)
 	return x < y ? -1 : x > y;
 }
 
-GArray *
-vs_diff_differences(const VsDiff *diff)
+void
+vs_diff_foreach(const VsDiff *diff, VsDiffFunc func, gpointer data)
 {
-	GArray *out = g_array_new(FALSE, FALSE, sizeof(VsDifference));
 	guint n = vs_blocks_count(diff->blocks);
 	/* per source block: the VMs of the destination blocks with differences, ascending */
 	g_autoptr(GPtrArray) targets =
@@ -870,9 +869,23 @@ vs_diff_differences(const VsDiff *diff)
 			continue;
 		list = g_ptr_array_index(targets, a);
 		for (guint d = 0; d < list->len; d++)
-			append_pair(diff, out, s, g_array_index(list, guint, d));
-		append_pair(diff, out, s, VS_MATRIX_INTERNET);
+			emit_pair(diff, s, g_array_index(list, guint, d), func, data);
+		emit_pair(diff, s, VS_MATRIX_INTERNET, func, data);
 	}
+}
+
+static void
+append_difference(const VsDifference *difference, gpointer data)
+{
+	g_array_append_val((GArray *)data, *difference);
+}
+
+GArray *
+vs_diff_differences(const VsDiff *diff)
+{
+	GArray *out = g_array_new(FALSE, FALSE, sizeof(VsDifference));
+
+	vs_diff_foreach(diff, append_difference, out);
 	return out;
 }
 

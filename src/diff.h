@@ -61,6 +61,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VsDiff, vs_diff_free)
  */
 GArray *vs_diff_differences(const VsDiff *diff);
 
+/* Calls func on each difference, in vs_diff_differences()'s order, without keeping
+ * them: difference is valid during the call only. */
+typedef void (*VsDiffFunc)(const VsDifference *difference, gpointer data);
+void vs_diff_foreach(const VsDiff *diff, VsDiffFunc func, gpointer data);
+
 /* How many differences vs_diff_differences() would list, without listing them (a
  * change of an appliance of a large estate can make hundreds of millions). */
 guint64 vs_diff_count(const VsDiff *diff);

@@ -112,15 +112,10 @@ difference_text(const VsDiff *diff, const VsDifference *d)
 	return g_string_free(text, FALSE);
 }
 
-void
-vs_render_diff_text(GString *out, const VsDiff *diff, const GArray *differences)
+/* What follows the differences: VMs only on one side, and the count. */
+static void
+append_text_summary(GString *out, const VsDiff *diff, guint64 count)
 {
-	for (guint i = 0; i < differences->len; i++) {
-		g_autofree char *line =
-			difference_text(diff, &g_array_index(differences, VsDifference, i));
-
-		g_string_append_printf(out, "%s\n", line);
-	}
 	for (guint i = 0; i < diff->removed->len; i++)
 		g_string_append_printf(out, "VM %s is only in the old model\n",
 				       (const char *)g_ptr_array_index(diff->removed, i));
@@ -130,8 +125,55 @@ vs_render_diff_text(GString *out, const VsDiff *diff, const GArray *differences)
 	if (!vs_diff_changed(diff))
 		g_string_append(out, "no difference: every verdict is the same\n");
 	else
-		g_string_append_printf(out, "%u difference%s\n", differences->len,
-				       differences->len == 1 ? "" : "s");
+		g_string_append_printf(out, "%" G_GUINT64_FORMAT " difference%s\n", count,
+				       count == 1 ? "" : "s");
+}
+
+static void
+append_difference_line(GString *out, const VsDiff *diff, const VsDifference *difference)
+{
+	g_autofree char *line = difference_text(diff, difference);
+
+	g_string_append(out, line);
+	g_string_append_c(out, '\n');
+}
+
+void
+vs_render_diff_text(GString *out, const VsDiff *diff, const GArray *differences)
+{
+	for (guint i = 0; i < differences->len; i++)
+		append_difference_line(out, diff, &g_array_index(differences, VsDifference, i));
+	append_text_summary(out, diff, differences->len);
+}
+
+typedef struct {
+	GString *out;
+	const VsDiff *diff;
+	gsize chunk;
+	VsRenderFlush flush;
+	gpointer data;
+	guint64 count;
+} TextStream;
+
+static void
+stream_difference(const VsDifference *difference, gpointer data)
+{
+	TextStream *stream = data;
+
+	if (stream->flush != NULL && stream->out->len >= stream->chunk)
+		stream->flush(stream->out, stream->data);
+	append_difference_line(stream->out, stream->diff, difference);
+	stream->count++;
+}
+
+void
+vs_render_diff_text_flushing(GString *out, const VsDiff *diff, gsize chunk, VsRenderFlush flush,
+			     gpointer data)
+{
+	TextStream stream = {out, diff, chunk, flush, data, 0};
+
+	vs_diff_foreach(diff, stream_difference, &stream);
+	append_text_summary(out, diff, stream.count);
 }
 
 static void

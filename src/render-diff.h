@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "diff.h"
+#include "render-matrix.h"
 
 /*
  * One line per difference:
@@ -17,6 +18,10 @@
  * then the VMs only in one model, and a closing count.
  */
 void vs_render_diff_text(GString *out, const VsDiff *diff, const GArray *differences);
+/* The same text for every difference of diff, without listing them first; out is
+ * handed to flush (when not NULL) whenever it holds chunk bytes or more. */
+void vs_render_diff_text_flushing(GString *out, const VsDiff *diff, gsize chunk,
+				  VsRenderFlush flush, gpointer data);
 
 /*
  * {"differences": [{"source", "destination", "protocol", "ports", "before":

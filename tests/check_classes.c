@@ -18,6 +18,7 @@
 #include "../bench/gen.h"
 #include "load.h"
 #include "matrix.h"
+#include "render-diff.h"
 #include "suites.h"
 #include "verdict.h"
 #include "walk.h"
@@ -793,6 +794,40 @@ flip_rule(const char *text, const char *anchor, guint nth)
  * at both ends.  Two one-rule changes: a spoke subnet NSG's rule, and the hub
  * firewall's allow-private-in (which reaches almost every pair).
  */
+/* A VsRenderFlush that keeps what it is handed, as vnetsim diff writes it out. */
+typedef struct {
+	GString *kept;
+	guint flushes;
+} FlushCollector;
+
+static void
+collect_flush(GString *out, gpointer data)
+{
+	FlushCollector *collector = data;
+
+	g_string_append_len(collector->kept, out->str, (gssize)out->len);
+	g_string_truncate(out, 0);
+	collector->flushes++;
+}
+
+/* vnetsim diff streams its text (vs_render_diff_text_flushing): it must be the listed text. */
+static void
+assert_streamed_text_is_listed_text(const VsDiff *diff, const GArray *differences)
+{
+	g_autoptr(GString) listed = g_string_new(NULL);
+	g_autoptr(GString) rest = g_string_new(NULL);
+	FlushCollector collector = {g_string_new(NULL), 0};
+
+	vs_render_diff_text(listed, diff, differences);
+	vs_render_diff_text_flushing(rest, diff, 4096, collect_flush, &collector);
+	g_string_append_len(collector.kept, rest->str, (gssize)rest->len);
+	ck_assert_msg(strcmp(collector.kept->str, listed->str) == 0,
+		      "streamed text (%zu bytes) differs from the listed text (%zu bytes)",
+		      collector.kept->len, listed->len);
+	ck_assert_uint_ge(collector.flushes, listed->len / 8192);
+	g_string_free(collector.kept, TRUE);
+}
+
 START_TEST(test_diff_equals_walks_on_a_generated_estate)
 {
 	static const char *const anchors[] = {"  - name: nsg-2-1\n", "{name: allow-private-in,"};
@@ -833,6 +868,7 @@ START_TEST(test_diff_equals_walks_on_a_generated_estate)
 	}
 	differences = vs_diff_differences(diff);
 	ck_assert_uint_eq(vs_diff_count(diff), differences->len);
+	assert_streamed_text_is_listed_text(diff, differences);
 	for (guint i = 0; i < differences->len; i++) {
 		const VsDifference *d = &g_array_index(differences, VsDifference, i);
 		g_autofree char *key =
