@@ -293,19 +293,39 @@ rule_texts(const VsNsg *nsg)
 	return texts;
 }
 
-/*
- * What a change from NSG before to NSG after can alter (either may be NULL): every
- * flow when one level gains or loses its NSG, else the ports of the rules that
- * differ by content (see the essay).
- */
+/* Field by field, never memcmp: a VsPrefix has padding that nobody sets. */
 static gboolean
-arrays_equal(const GArray *a, const GArray *b)
+prefix_lists_equal(const GArray *a, const GArray *b)
 {
 	if (a == NULL || b == NULL)
 		return a == b;
-	return a->len == b->len &&
-	       memcmp(a->data, b->data,
-		      (gsize)a->len * g_array_get_element_size((GArray *)(guintptr)a)) == 0;
+	if (a->len != b->len)
+		return FALSE;
+	for (guint i = 0; i < a->len; i++) {
+		const VsPrefix *x = &g_array_index(a, VsPrefix, i),
+			       *y = &g_array_index(b, VsPrefix, i);
+
+		if (x->addr != y->addr || x->len != y->len)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+port_lists_equal(const GArray *a, const GArray *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->len != b->len)
+		return FALSE;
+	for (guint i = 0; i < a->len; i++) {
+		const VsPortRange *x = &g_array_index(a, VsPortRange, i),
+				  *y = &g_array_index(b, VsPortRange, i);
+
+		if (x->lo != y->lo || x->hi != y->hi)
+			return FALSE;
+	}
+	return TRUE;
 }
 
 static gboolean
@@ -315,7 +335,7 @@ match_equal(const VsAddressMatch *a, const VsAddressMatch *b)
 		return FALSE;
 	switch (a->kind) {
 	case VS_MATCH_PREFIXES:
-		return arrays_equal(a->prefixes, b->prefixes);
+		return prefix_lists_equal(a->prefixes, b->prefixes);
 	case VS_MATCH_TAG:
 		return a->tag == b->tag && (a->tag != VS_TAG_USER ||
 					    ((a->user_tag == NULL) == (b->user_tag == NULL) &&
@@ -353,8 +373,8 @@ rules_equal(const GPtrArray *a, const GPtrArray *b)
 		    x->access != y->access || x->protocol != y->protocol ||
 		    !match_equal(&x->source, &y->source) ||
 		    !match_equal(&x->destination, &y->destination) ||
-		    !arrays_equal(x->source_ports, y->source_ports) ||
-		    !arrays_equal(x->destination_ports, y->destination_ports))
+		    !port_lists_equal(x->source_ports, y->source_ports) ||
+		    !port_lists_equal(x->destination_ports, y->destination_ports))
 			return FALSE;
 	}
 	return TRUE;
@@ -376,6 +396,11 @@ nsg_deltas_new(void)
 				     (GDestroyNotify)delta_free);
 }
 
+/*
+ * What a change from NSG before to NSG after can alter (either may be NULL): every
+ * flow when one level gains or loses its NSG, else the ports of the rules that
+ * differ by content (see the essay).
+ */
 static void
 delta_nsg(GHashTable *cache, Delta *delta, const VsNsg *before, const VsNsg *after)
 {

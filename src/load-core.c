@@ -673,39 +673,46 @@ vs_load_parse_list(Loader *ld, const VsYcurEvent *event, const char *what, const
 	}
 }
 
-/* ---------------------------------------------------------------- shared port lists */
+/* ---------------------------------------------------------------- shared lists */
 
-static guint
-ports_hash(gconstpointer key)
-{
-	const GArray *ports = key;
-	guint hash = 2166136261u;
-
-	for (guint i = 0; i < ports->len; i++) {
-		const VsPortRange *range = &g_array_index(ports, VsPortRange, i);
-
-		hash = (hash ^ range->lo) * 16777619u;
-		hash = (hash ^ range->hi) * 16777619u;
+/*
+ * The hash and equality of one kind of list, element by element over two fields
+ * (FNV-1a): port ranges by lo and hi, prefixes by address and length.  Fields,
+ * not bytes: a VsPrefix has padding nobody sets.
+ */
+#define LIST_HASH_AND_EQUAL(kind, Type, first, second)                                             \
+	static guint kind##_hash(gconstpointer key)                                                \
+	{                                                                                          \
+		const GArray *list = key;                                                          \
+		guint hash = 2166136261u;                                                          \
+                                                                                                   \
+		for (guint i = 0; i < list->len; i++) {                                            \
+			const Type *element = &g_array_index(list, Type, i);                       \
+                                                                                                   \
+			hash = (hash ^ element->first) * 16777619u;                                \
+			hash = (hash ^ element->second) * 16777619u;                               \
+		}                                                                                  \
+		return hash ^ list->len;                                                           \
+	}                                                                                          \
+                                                                                                   \
+	static gboolean kind##_equal(gconstpointer a, gconstpointer b)                             \
+	{                                                                                          \
+		const GArray *x = a, *y = b;                                                       \
+                                                                                                   \
+		if (x->len != y->len)                                                              \
+			return FALSE;                                                              \
+		for (guint i = 0; i < x->len; i++) {                                               \
+			const Type *p = &g_array_index(x, Type, i),                                \
+				   *q = &g_array_index(y, Type, i);                                \
+                                                                                                   \
+			if (p->first != q->first || p->second != q->second)                        \
+				return FALSE;                                                      \
+		}                                                                                  \
+		return TRUE;                                                                       \
 	}
-	return hash ^ ports->len;
-}
 
-static gboolean
-ports_equal(gconstpointer a, gconstpointer b)
-{
-	const GArray *x = a, *y = b;
-
-	if (x->len != y->len)
-		return FALSE;
-	for (guint i = 0; i < x->len; i++) {
-		const VsPortRange *p = &g_array_index(x, VsPortRange, i),
-				  *q = &g_array_index(y, VsPortRange, i);
-
-		if (p->lo != q->lo || p->hi != q->hi)
-			return FALSE;
-	}
-	return TRUE;
-}
+LIST_HASH_AND_EQUAL(ports, VsPortRange, lo, hi)
+LIST_HASH_AND_EQUAL(prefixes, VsPrefix, addr, len)
 
 static GArray *share(GHashTable *lists, GArray *array);
 
@@ -713,38 +720,6 @@ GArray *
 vs_load_share_ports(Loader *ld, GArray *ports)
 {
 	return share(ld->port_lists, ports);
-}
-
-static guint
-prefixes_hash(gconstpointer key)
-{
-	const GArray *prefixes = key;
-	guint hash = 2166136261u;
-
-	for (guint i = 0; i < prefixes->len; i++) {
-		const VsPrefix *prefix = &g_array_index(prefixes, VsPrefix, i);
-
-		hash = (hash ^ prefix->addr) * 16777619u;
-		hash = (hash ^ prefix->len) * 16777619u;
-	}
-	return hash ^ prefixes->len;
-}
-
-static gboolean
-prefixes_equal(gconstpointer a, gconstpointer b)
-{
-	const GArray *x = a, *y = b;
-
-	if (x->len != y->len)
-		return FALSE;
-	for (guint i = 0; i < x->len; i++) {
-		const VsPrefix *p = &g_array_index(x, VsPrefix, i),
-			       *q = &g_array_index(y, VsPrefix, i);
-
-		if (p->addr != q->addr || p->len != q->len)
-			return FALSE;
-	}
-	return TRUE;
 }
 
 static GArray *
