@@ -88,20 +88,7 @@ vs_render_decided_by_json(VsJsonWriter *writer, const VsDecidedBy *decided)
 char *
 vs_render_port_ranges(const GArray *ranges, const char *separator)
 {
-	GString *text;
-
-	if (ranges->len == 0)
-		return g_strdup("-");
-	text = g_string_new(NULL);
-	for (guint i = 0; i < ranges->len; i++) {
-		g_autofree char *range =
-			vs_port_range_to_string(g_array_index(ranges, VsPortRange, i));
-
-		if (i > 0)
-			g_string_append(text, separator);
-		g_string_append(text, range);
-	}
-	return g_string_free(text, FALSE);
+	return ranges->len == 0 ? g_strdup("-") : vs_port_ranges_to_string(ranges, separator);
 }
 
 void
